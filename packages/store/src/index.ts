@@ -1,0 +1,9 @@
+/**
+ * @safeguard/store: the persistence adapter. One Kysely schema and one store implementation over
+ * SQLite (embedded default) and PostgreSQL (scale-out), with migrations.
+ */
+export * from './connect.js';
+export * from './keys.js';
+export * from './migrations.js';
+export * from './schema.js';
+export * from './store.js';
