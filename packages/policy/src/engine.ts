@@ -8,7 +8,7 @@ import { dayNumberOf, deriveAgeBand, isHighlyEffective, type DayNumber } from '.
 import type { AccountRecord, ResolvedAccount, SettingAuthor } from './account.js';
 import { compileProfile, type CompiledProfile } from './compiled-profile.js';
 import { decideAction, type DecisionInput } from './decide.js';
-import { findSetting, looseness, type ChildBand, type SettingsMap } from './settings-registry.js';
+import { findSetting, looseness, type ChildBand } from './settings-registry.js';
 import { DEFAULT_TENANT_POLICY, type TenantPolicyConfig } from './tenant-policy.js';
 
 export interface SettingChangeInput {
@@ -93,7 +93,7 @@ export function createPolicyEngine(config: TenantPolicyConfig = DEFAULT_TENANT_P
       heaa: isHighlyEffective(record.assuranceMethod),
       jurisdiction,
       rules: profile.rules,
-      settings: Object.freeze(settings) as SettingsMap,
+      settings: Object.freeze(settings),
       validUntil,
     };
   }

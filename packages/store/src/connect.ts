@@ -43,11 +43,11 @@ function redactUrl(url: string): string {
 
 /** Turns 64-bit integers and numerics into JS numbers: counts and epoch-ms values fit in 2^53. */
 const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
     if (oid === 20 || oid === 1700) return (value: string) => Number(value);
     return format === 'binary'
-      ? pg.types.getTypeParser(oid, 'binary')
-      : pg.types.getTypeParser(oid, 'text');
+      ? (pg.types.getTypeParser(oid, 'binary') as (value: string) => unknown)
+      : (pg.types.getTypeParser(oid, 'text') as (value: string) => unknown);
   },
 };
 
@@ -104,7 +104,7 @@ export async function migrateToLatest(handle: DatabaseHandle, schema?: string | 
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
   }
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }

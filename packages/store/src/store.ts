@@ -181,7 +181,7 @@ export class SafeguardStore {
   /** Runs `work` in one transaction; nested calls join the outer one. */
   async transaction<T>(work: (store: SafeguardStore) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
-    return (this.db as Kysely<Database>).transaction().execute((trx) => work(new SafeguardStore(trx, this.dialect)));
+    return this.db.transaction().execute((trx) => work(new SafeguardStore(trx, this.dialect)));
   }
 
   async ping(): Promise<void> {
