@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'unknown_account'
   | 'unknown_action'
   | 'conflict'
+  | 'policy_denied'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';

@@ -69,6 +69,17 @@ export interface Account {
 
 export type ConnectionState = 'accepted' | 'pending-out' | 'pending-in';
 
+/** An account's immediate neighbourhood in the connection graph. */
+export interface Adjacency {
+  readonly peers: Set<string>;
+  /** Accounts this one blocked or was blocked by. */
+  readonly blocked: Set<string>;
+  /** Children this account is a linked guardian of. */
+  readonly children: Set<string>;
+  /** This account's linked guardians. */
+  readonly guardians: Set<string>;
+}
+
 export interface ConnectionEntry {
   readonly peerId: string;
   readonly state: ConnectionState;
@@ -658,6 +669,47 @@ export class SafeguardStore {
       });
     }
     return results;
+  }
+
+  /**
+   * Each account's neighbourhood: accepted connections, accounts blocked in either direction,
+   * children it guards and guardians it has. Decisions for these accounts then need no query.
+   */
+  async loadAdjacency(tenantId: string, ids: readonly string[]): Promise<Map<string, Adjacency>> {
+    const result = new Map<string, Adjacency>();
+    const unique = [...new Set(ids)];
+    for (const id of unique) result.set(id, { peers: new Set(), blocked: new Set(), children: new Set(), guardians: new Set() });
+    for (const part of chunks(unique)) {
+      const conns = await this.db
+        .selectFrom('connections')
+        .select(['account_id', 'peer_id'])
+        .where('tenant_id', '=', tenantId)
+        .where('account_id', 'in', part)
+        .where('state', '=', 'accepted')
+        .execute();
+      for (const c of conns) result.get(c.account_id)?.peers.add(c.peer_id);
+      const blocks = await this.db
+        .selectFrom('blocks')
+        .select(['blocker_id', 'blocked_id'])
+        .where('tenant_id', '=', tenantId)
+        .where((eb) => eb.or([eb('blocker_id', 'in', part), eb('blocked_id', 'in', part)]))
+        .execute();
+      for (const b of blocks) {
+        result.get(b.blocker_id)?.blocked.add(b.blocked_id);
+        result.get(b.blocked_id)?.blocked.add(b.blocker_id);
+      }
+      const links = await this.db
+        .selectFrom('guardians')
+        .select(['guardian_id', 'child_id'])
+        .where('tenant_id', '=', tenantId)
+        .where((eb) => eb.or([eb('guardian_id', 'in', part), eb('child_id', 'in', part)]))
+        .execute();
+      for (const g of links) {
+        result.get(g.guardian_id)?.children.add(g.child_id);
+        result.get(g.child_id)?.guardians.add(g.guardian_id);
+      }
+    }
+    return result;
   }
 
   async countMutualConnections(tenantId: string, a: string, b: string): Promise<number> {

@@ -209,6 +209,20 @@ export function runStoreContract(name: string, open: () => Promise<StoreUnderTes
         expect(rel?.mutualConnections).toBe(2);
       });
 
+      it('loads each account’s neighbourhood in one call', async () => {
+        await store.linkGuardian(tenantA, 'kim-parent', 'kim');
+        await store.block(tenantA, 'm4', 'kim');
+        const adjacency = await store.loadAdjacency(tenantA, ['kim', 'm4', 'kim-parent', 'nobody-here']);
+        expect([...(adjacency.get('kim')?.peers ?? [])].sort()).toEqual(['m1', 'm2', 'm3']);
+        expect(adjacency.get('kim')?.blocked.has('m4')).toBe(true);
+        expect(adjacency.get('m4')?.blocked.has('kim')).toBe(true);
+        expect(adjacency.get('kim')?.guardians.has('kim-parent')).toBe(true);
+        expect(adjacency.get('kim-parent')?.children.has('kim')).toBe(true);
+        expect(adjacency.get('nobody-here')?.peers.size).toBe(0);
+        const other = await store.loadAdjacency(tenantB, ['kim']);
+        expect(other.get('kim')?.peers.size).toBe(0);
+      });
+
       it('keeps an event history of graph actions', async () => {
         const events = await store.listConnectionEvents(tenantA, { accountId: 'eve' });
         expect(events.map((e) => e.type)).toEqual(['request', 'decline']);

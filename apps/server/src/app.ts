@@ -1,0 +1,175 @@
+/**
+ * The HTTP application: Fastify with zod schemas (validation, types and OpenAPI from one source),
+ * bearer-key authentication, per-route permissions, one error shape, metrics and redacted logs.
+ * Routes stay thin: validate → authorise → use case → present.
+ */
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { systemClock, type Clock } from '@safeguard/core';
+import type { SafeguardStore } from '@safeguard/store';
+import { KeyAuthenticator, authorize, type Principal } from './auth.js';
+import { errorBody, handleError } from './http-errors.js';
+import { loggerOptions } from './logging.js';
+import { createMetrics, type AppMetrics } from './metrics.js';
+import type { Permission } from './permissions.js';
+import { accountRoutes } from './routes/accounts.js';
+import { adminRoutes } from './routes/admin.js';
+import { connectionRoutes } from './routes/connections.js';
+import { decisionRoutes } from './routes/decisions.js';
+import { settingsRoutes } from './routes/settings.js';
+import { systemRoutes } from './routes/system.js';
+import { DecisionStatsRecorder } from './services/decision-stats.js';
+import { PolicyService } from './services/policy-service.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+export const API_VERSION = '0.1.0';
+
+export interface AppOptions {
+  readonly store: SafeguardStore;
+  readonly logLevel?: string;
+  /** Where logs go (tests capture them); stdout by default. */
+  readonly logStream?: NodeJS.WritableStream;
+  readonly clock?: Clock;
+  /** How long cached accounts and neighbourhoods are trusted (ms). */
+  readonly cacheTtlMs?: number;
+  /** Decision-statistics flush interval (ms). */
+  readonly statsFlushMs?: number;
+}
+
+export interface AppServices {
+  readonly store: SafeguardStore;
+  readonly policy: PolicyService;
+  readonly keys: KeyAuthenticator;
+  readonly metrics: AppMetrics;
+  readonly stats: DecisionStatsRecorder;
+  readonly clock: Clock;
+  /** False once shutdown has begun: /readyz then fails so load balancers stop sending traffic. */
+  accepting: boolean;
+}
+
+/** What every route declares in its `config`. */
+export interface RouteMeta {
+  /** The permission a key needs; null for public routes (health, docs). */
+  readonly permission: Permission | null;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    permission?: Permission | null;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyInstance {
+    services: AppServices;
+    /** Every route registered, for generated tests (tenant isolation) and documentation. */
+    routeTable: RouteOptions[];
+  }
+}
+
+export type SafeguardApp = FastifyInstance;
+export type TypedApp = ReturnType<FastifyInstance['withTypeProvider']> & FastifyInstance;
+
+/** The authenticated principal of a request on a route that declared a permission. */
+export function principalOf(request: { principal: Principal | null }): Principal {
+  if (!request.principal) throw new Error('route reached without authentication: declare config.permission');
+  return request.principal;
+}
+
+export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
+  const app = Fastify({
+    logger: loggerOptions(options.logLevel ?? 'info', options.logStream),
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestIdHeader: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .status(404)
+      .send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0] ?? ''}; see /docs for the API`));
+  });
+
+  const clock = options.clock ?? systemClock;
+  const metrics = createMetrics();
+  const stats = new DecisionStatsRecorder(options.store, options.statsFlushMs ?? 5000, (error) =>
+    app.log.error({ err: error }, 'decision statistics flush failed; will retry'),
+  );
+  const services: AppServices = {
+    store: options.store,
+    policy: new PolicyService(options.store, { cacheTtlMs: options.cacheTtlMs ?? 60_000, clock, stats }),
+    keys: new KeyAuthenticator(options.store),
+    metrics,
+    stats,
+    clock,
+    accepting: true,
+  };
+  app.decorate('services', services);
+  app.decorate('routeTable', [] as RouteOptions[]);
+  app.decorateRequest('principal', null);
+  app.addHook('onRoute', (route) => {
+    app.routeTable.push(route);
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const permission = request.routeOptions.config.permission;
+    if (permission === undefined || permission === null) return;
+    const principal = await services.keys.authenticate(request.headers.authorization);
+    authorize(principal, permission);
+    request.principal = principal;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration
+      .labels(request.method, route, String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Safeguard API',
+        version: API_VERSION,
+        description:
+          'Child-safety infrastructure for online platforms: child accounts with protective defaults, interaction decisions that cite the rules behind them, and an audit trail. Authenticate with `Authorization: Bearer <API key>`.',
+      },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key (sgk_…)' } },
+      },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  await app.register(async (scope) => {
+    await systemRoutes(scope.withTypeProvider<ZodTypeProvider>());
+    await accountRoutes(scope.withTypeProvider<ZodTypeProvider>());
+    await settingsRoutes(scope.withTypeProvider<ZodTypeProvider>());
+    await connectionRoutes(scope.withTypeProvider<ZodTypeProvider>());
+    await decisionRoutes(scope.withTypeProvider<ZodTypeProvider>());
+    await adminRoutes(scope.withTypeProvider<ZodTypeProvider>());
+  });
+  void typed;
+
+  app.addHook('onClose', async () => {
+    services.accepting = false;
+    await stats.stop();
+  });
+  stats.start();
+  return app;
+}

@@ -1,0 +1,52 @@
+/**
+ * Roles and what they may do (least privilege). Every route declares one permission; the console
+ * reads the same table (GET /v1/me) to know which controls to show.
+ */
+import type { Role } from '@safeguard/core';
+
+export const PERMISSIONS = [
+  'accounts:read',
+  'accounts:write',
+  'accounts:delete',
+  'connections:read',
+  'connections:write',
+  'guardians:read',
+  'guardians:write',
+  'settings:read',
+  'settings:write',
+  'decisions:create',
+  'policy:read',
+  'policy:write',
+  'keys:manage',
+  'audit:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const PLATFORM: readonly Permission[] = [
+  'accounts:read',
+  'accounts:write',
+  'accounts:delete',
+  'connections:read',
+  'connections:write',
+  'guardians:read',
+  'guardians:write',
+  'settings:read',
+  'settings:write',
+  'decisions:create',
+  'policy:read',
+];
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
+  /** The platform's backend: manages accounts and asks for decisions; cannot manage keys, policy or audit. */
+  platform: new Set(PLATFORM),
+  /** Human moderators: read what they need to judge a case; change nothing here. */
+  moderator: new Set<Permission>(['accounts:read', 'connections:read', 'guardians:read', 'settings:read', 'policy:read']),
+  /** The tenant's administrators: everything in their tenant. */
+  admin: new Set<Permission>(PERMISSIONS),
+  /** A regulator: read-only policy and audit (and, later, reports) of tenants that disclosed to them. */
+  regulator: new Set<Permission>(['policy:read', 'audit:read']),
+};
+
+export function roleHas(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].has(permission);
+}
