@@ -124,7 +124,7 @@ const D = {
   ),
   requestStranger: ruleOrChoice(
     'DEF-08',
-    'Connection requests to this child can only come from friends of their connections.',
+    'Adults can send this child a connection request only if they share a connection with the child.',
     'The account accepts connection requests only from friends of its connections.',
   ),
   requestToChildWithPrompt: make(
@@ -268,7 +268,8 @@ function decideInteract(actor: ResolvedAccount, target: ResolvedAccount, rel: Re
   if (from === 'nobody') return pick(target, 'DEF-08', D.interactNobody);
   if (from === 'connections' && !rel.connected && !rel.actorIsGuardian) return pick(target, 'DEF-08', D.interactStranger);
   if (promptsChild(actor, target, rel)) return D.childContactsStranger;
-  return rel.connected ? D.connected : D.allowBySettings;
+  if (rel.connected) return D.connected;
+  return rel.actorIsGuardian && from === 'connections' ? D.guardian : D.allowBySettings;
 }
 
 function decideConnectionRequest(actor: ResolvedAccount, target: ResolvedAccount, rel: Relationship): Decision {
@@ -277,7 +278,11 @@ function decideConnectionRequest(actor: ResolvedAccount, target: ResolvedAccount
   if (actor.band === 'under13' && !target.child && !rel.targetIsGuardian && actor.rules.has('SG-03')) {
     return D.under13AdultContact;
   }
+  // Children can always ask other children (classmates rarely share connections yet); adults need
+  // a shared connection unless the child's setting allows everyone.
+  const childToChild = actor.child && target.child;
   if (
+    !childToChild &&
     target.settings['connections.requestsFrom'] === 'friends-of-friends' &&
     rel.mutualConnections === 0 &&
     !rel.actorIsGuardian &&
@@ -375,7 +380,8 @@ export function decideAction(input: DecisionInput): Decision {
       return decideSuggestion(actor, target, rel);
     case 'search.appear':
       if (rel.blocked) return D.blocked;
-      if (rel.connected || rel.actorIsGuardian) return D.connected;
+      if (rel.actorIsGuardian) return D.guardian;
+      if (rel.connected) return D.connected;
       return target.settings['search.discoverable'] === 'off' ? pick(target, 'DEF-07', D.notSearchable) : D.allowBySettings;
     case 'profile.view':
       if (rel.blocked) return D.blocked;
@@ -393,13 +399,15 @@ export function decideAction(input: DecisionInput): Decision {
       return decideLocation(target, rel);
     case 'livestream.join':
       if (rel.blocked) return D.blocked;
-      if (rel.connected || rel.actorIsGuardian) return D.connected;
+      if (rel.actorIsGuardian) return D.guardian;
+      if (rel.connected) return D.connected;
       return target.settings['profile.visibility'] === 'public' ? D.allowBySettings : pick(target, 'DEF-07', D.streamPrivate);
     case 'livestream.comment':
       return decideLivestreamComment(target, rel, input.context?.kind);
     case 'group.invite':
       if (rel.blocked) return D.blocked;
-      if (rel.connected || rel.actorIsGuardian) return D.connected;
+      if (rel.actorIsGuardian) return D.guardian;
+      if (rel.connected) return D.connected;
       return target.settings['interactions.from'] === 'everyone' ? D.allowBySettings : pick(target, 'DEF-08', D.inviteStranger);
     case 'group.add':
       if (rel.blocked) return D.blocked;

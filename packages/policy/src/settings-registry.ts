@@ -97,7 +97,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
   },
   {
     key: 'connections.requestsFrom',
-    description: 'Who can send this account a connection request',
+    description: 'Who can send this account a connection request (for a child: which adults; other children always can)',
     values: ['friends-of-friends', 'everyone'],
     childDefault: 'friends-of-friends',
     adultDefault: 'everyone',
