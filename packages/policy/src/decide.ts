@@ -248,6 +248,14 @@ const PPC = new Set<string>(PRIMARY_PRIORITY_CATEGORIES);
 const PRIORITY = new Set<string>(PRIORITY_CATEGORIES);
 const ADULT_ONLY = new Set<string>(ADULT_CATEGORIES);
 
+/**
+ * A child by age evidence (not merely treated as one). `ResolvedAccount.child` also covers unknown
+ * age under AGE-01, which is right for protecting that account, but must not grant it what only
+ * children get towards other children: an adult who withholds their age would gain it.
+ */
+const knownChild = (account: ResolvedAccount): boolean =>
+  account.band === 'under13' || account.band === '13-15' || account.band === '16-17';
+
 /** Whether a child actor about to contact a non-connected non-guardian should see a prompt (DEF-13). */
 const promptsChild = (actor: ResolvedAccount, target: ResolvedAccount, rel: Relationship): boolean =>
   actor.child && !target.child && !rel.connected && !rel.targetIsGuardian && actor.rules.has('DEF-13');
@@ -280,7 +288,7 @@ function decideConnectionRequest(actor: ResolvedAccount, target: ResolvedAccount
   }
   // Children can always ask other children (classmates rarely share connections yet); adults need
   // a shared connection unless the child's setting allows everyone.
-  const childToChild = actor.child && target.child;
+  const childToChild = knownChild(actor) && knownChild(target);
   if (
     !childToChild &&
     target.settings['connections.requestsFrom'] === 'friends-of-friends' &&
@@ -290,7 +298,7 @@ function decideConnectionRequest(actor: ResolvedAccount, target: ResolvedAccount
   ) {
     return pick(target, 'DEF-08', D.requestStranger);
   }
-  if (target.child && !actor.child && !rel.actorIsGuardian && target.rules.has('DEF-13')) return D.requestToChildWithPrompt;
+  if (target.child && !knownChild(actor) && !rel.actorIsGuardian && target.rules.has('DEF-13')) return D.requestToChildWithPrompt;
   if (promptsChild(actor, target, rel)) return D.childContactsStranger;
   return D.allowBySettings;
 }
