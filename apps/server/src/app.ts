@@ -75,7 +75,6 @@ declare module 'fastify' {
 }
 
 export type SafeguardApp = FastifyInstance;
-export type TypedApp = ReturnType<FastifyInstance['withTypeProvider']> & FastifyInstance;
 
 /** The authenticated principal of a request on a route that declared a permission. */
 export function principalOf(request: { principal: Principal | null }): Principal {
@@ -87,11 +86,15 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
   const app = Fastify({
     logger: loggerOptions(options.logLevel ?? 'info', options.logStream),
     bodyLimit: BODY_LIMIT_BYTES,
+    // Long enough that over-long ids reach validation and get a clear message, not a bare 414.
+    routerOptions: { maxParamLength: 512 },
     requestIdHeader: false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false } },
   });
+  // The API speaks JSON only: other bodies are a 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -155,16 +158,15 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  const typed = app.withTypeProvider<ZodTypeProvider>();
-  await app.register(async (scope) => {
-    await systemRoutes(scope.withTypeProvider<ZodTypeProvider>());
-    await accountRoutes(scope.withTypeProvider<ZodTypeProvider>());
-    await settingsRoutes(scope.withTypeProvider<ZodTypeProvider>());
-    await connectionRoutes(scope.withTypeProvider<ZodTypeProvider>());
-    await decisionRoutes(scope.withTypeProvider<ZodTypeProvider>());
-    await adminRoutes(scope.withTypeProvider<ZodTypeProvider>());
+  await app.register((scope, _opts, done) => {
+    systemRoutes(scope.withTypeProvider<ZodTypeProvider>());
+    accountRoutes(scope.withTypeProvider<ZodTypeProvider>());
+    settingsRoutes(scope.withTypeProvider<ZodTypeProvider>());
+    connectionRoutes(scope.withTypeProvider<ZodTypeProvider>());
+    decisionRoutes(scope.withTypeProvider<ZodTypeProvider>());
+    adminRoutes(scope.withTypeProvider<ZodTypeProvider>());
+    done();
   });
-  void typed;
 
   app.addHook('onClose', async () => {
     services.accepting = false;

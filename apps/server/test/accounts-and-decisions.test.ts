@@ -84,7 +84,7 @@ describe('accounts', () => {
     expect(r.statusCode).toBe(400);
     const r2 = await server.app.inject({ method: 'PUT', url: '/v1/accounts/stranger/guardians/parent', headers: h() });
     expect(r2.statusCode).toBe(400);
-    expect(r2.json().error.message).toContain('not a child account');
+    expect(r2.json<{ error: { message: string } }>().error.message).toContain('not a child account');
   });
 });
 
@@ -154,7 +154,7 @@ describe('ICU F1 defaults hold for the seeded children', () => {
   it('a stranger with no mutual connections cannot even request a child (DEF-08)', async () => {
     const r = await server.app.inject({ method: 'POST', url: '/v1/connections/request', headers: h(), payload: { actor: 'stranger', target: 'teen15' } });
     expect(r.statusCode).toBe(403);
-    expect(r.json().error.details.decision.ruleIds).toEqual(['DEF-08']);
+    expect(r.json()).toMatchObject({ error: { details: { decision: { ruleIds: ['DEF-08'] } } } });
   });
 
   it('blocks are enforced both ways (SG-02)', async () => {
@@ -214,7 +214,7 @@ describe('batches and bad decisions', () => {
       payload: { items: [{ action: 'message.send', actor: 'friend', target: 'teen15' }, { action: 'message.send', actor: 'friend', target: 'ghost2' }] },
     });
     expect(batch.statusCode).toBe(404);
-    expect(batch.json().error.details.accounts).toEqual(['ghost2']);
+    expect(batch.json()).toMatchObject({ error: { details: { accounts: ['ghost2'] } } });
   });
 
   it('a missing target or category is a 400', async () => {

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Role } from '@safeguard/core';
-import { migrateToLatest, openDatabase, SafeguardStore } from '@safeguard/store';
+import { migrateToLatest, openDatabase, SafeguardStore, type Database } from '@safeguard/store';
+import type { Kysely } from 'kysely';
 import type { Clock } from '@safeguard/core';
 import { buildApp, type SafeguardApp } from '../src/app.js';
 
@@ -21,6 +22,8 @@ export interface TestTenant {
 export interface TestServer {
   readonly app: SafeguardApp;
   readonly store: SafeguardStore;
+  /** Raw database access, for tests that inspect or tamper with rows. */
+  readonly db: Kysely<Database>;
   readonly logs: string[];
   tenant(name: string): Promise<TestTenant>;
   close(): Promise<void>;
@@ -43,6 +46,7 @@ export async function createTestServer(options: { clock?: Clock; databaseUrl?: s
   return {
     app,
     store,
+    db: handle.db,
     logs,
     async tenant(name) {
       const tenant = await store.createTenant(name);

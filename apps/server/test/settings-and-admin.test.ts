@@ -110,7 +110,7 @@ describe('settings', () => {
   it('rejects unknown settings and values with a clear message', async () => {
     const r = await change('teen', { changedBy: 'teen', changes: { 'profile.colour': 'blue' } });
     expect(r.statusCode).toBe(400);
-    expect(r.json().error.message).toContain('Unknown setting');
+    expect(r.json<{ error: { message: string } }>().error.message).toContain('Unknown setting');
     const v = await change('teen', { changedBy: 'teen', changes: { 'messages.from': 'martians' } });
     expect(v.statusCode).toBe(400);
   });

@@ -68,7 +68,7 @@ export function presentAccount(account: Account, resolved: ResolvedAccount): z.i
 const IdParams = z.strictObject({ id: AccountId });
 const GuardianParams = z.strictObject({ id: AccountId, guardianId: AccountId });
 
-export async function accountRoutes(app: ZodApp): Promise<void> {
+export function accountRoutes(app: ZodApp): void {
   const { store, policy } = app.services;
 
   async function loadView(tenantId: string, id: string): Promise<z.infer<typeof AccountView>> {

@@ -3,7 +3,7 @@
  * Every change here is audited in the tenant's hash chain.
  */
 import { z } from 'zod';
-import { JURISDICTIONS, SafeguardError } from '@safeguard/core';
+import { SafeguardError, type Jurisdiction as JurisdictionId } from '@safeguard/core';
 import { POLICY_RULE_IDS, describePolicy } from '@safeguard/policy';
 import { principalOf } from '../app.js';
 import { audit } from '../services/audit-service.js';
@@ -66,10 +66,10 @@ const AuditEntryView = z.object({
   hash: z.string(),
 });
 
-export async function adminRoutes(app: ZodApp): Promise<void> {
+export function adminRoutes(app: ZodApp): void {
   const { store, policy, keys } = app.services;
 
-  const present = async (tenantId: string, jurisdiction?: (typeof JURISDICTIONS)[number]) => {
+  const present = async (tenantId: string, jurisdiction?: JurisdictionId) => {
     const view = describePolicy(await policy.engine(tenantId), jurisdiction);
     return JSON.parse(JSON.stringify(view)) as z.infer<typeof EffectivePolicyView>;
   };

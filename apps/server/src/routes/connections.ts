@@ -29,7 +29,7 @@ function policyDenied(decision: DecisionValue): SafeguardError {
   return new SafeguardError('policy_denied', decision.explanation, { decision });
 }
 
-export async function connectionRoutes(app: ZodApp): Promise<void> {
+export function connectionRoutes(app: ZodApp): void {
   const { store, policy } = app.services;
 
   app.post(

@@ -32,7 +32,7 @@ const DecisionBody = z.union([
   z.strictObject({ items: z.array(DecisionItem).min(1).max(MAX_DECISION_BATCH) }),
 ]);
 
-export async function decisionRoutes(app: ZodApp): Promise<void> {
+export function decisionRoutes(app: ZodApp): void {
   const { policy, metrics } = app.services;
 
   app.post(

@@ -55,7 +55,7 @@ const GuardianRequestView = z.object({
 
 const IdParams = z.strictObject({ id: AccountId });
 
-export async function settingsRoutes(app: ZodApp): Promise<void> {
+export function settingsRoutes(app: ZodApp): void {
   const { store, policy } = app.services;
 
   async function settingsView(tenantId: string, id: string): Promise<z.infer<typeof SettingsView>> {

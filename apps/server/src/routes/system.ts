@@ -5,7 +5,7 @@ import { ROLE_PERMISSIONS } from '../permissions.js';
 import { errorResponses, Role } from '../schemas.js';
 import type { ZodApp } from './types.js';
 
-export async function systemRoutes(app: ZodApp): Promise<void> {
+export function systemRoutes(app: ZodApp): void {
   app.get(
     '/healthz',
     {

@@ -1,0 +1,184 @@
+/**
+ * Tenant isolation, generated from the route table: for EVERY authenticated route, tenant B's admin
+ * key is used against tenant A's identifiers. Two things must hold:
+ *   1. Tenant A's stored data is byte-for-byte unchanged.
+ *   2. Tenant B's response is exactly what a twin tenant gets on a second server where tenant A was
+ *      never created (after normalising the twins' own ids and timestamps): B learns nothing from
+ *      A's existence.
+ * A new route is covered automatically; a route whose path parameter or body has no example here
+ * fails the test until one is added.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
+import type { Database } from '@safeguard/store';
+import { auth, birthDateFor, createTestServer, type TestServer, type TestTenant } from './harness.js';
+
+let server: TestServer;
+/** A second server without tenant A: the control. */
+let control: TestServer;
+let a: TestTenant;
+let b: TestTenant;
+let c: TestTenant;
+let guardianRequestId = '';
+
+/** Values for path parameters, by name: tenant A's identifiers. */
+const params = (): Record<string, string> => ({
+  id: 'iso-child',
+  guardianId: 'iso-parent',
+  keyId: a.keyIds.platform,
+  requestId: guardianRequestId,
+  sessionId: 'iso-session',
+  action: 'request',
+  verdict: 'approve',
+});
+
+/** Example bodies and query strings, by "METHOD url". Every route with a body needs one. */
+const EXAMPLES: Record<string, { body?: unknown; query?: string }> = {
+  'PUT /v1/accounts/:id': { body: { birthDate: '2001-01-01', jurisdiction: 'EU' } },
+  'PATCH /v1/accounts/:id/settings': { body: { changedBy: 'iso-parent', changes: { 'design.autoplay': 'on' } } },
+  'POST /v1/guardian-requests/:requestId/:verdict': { body: { guardianId: 'iso-parent' } },
+  'POST /v1/connections/:action': { body: { actor: 'iso-adult', target: 'iso-child' } },
+  'POST /v1/decisions': { body: { items: [{ action: 'message.send', actor: 'iso-adult', target: 'iso-child' }] } },
+  'PUT /v1/policy': { body: { defaultJurisdiction: 'US', exemptions: [{ ruleId: 'DEF-05', reason: 'isolation test loosening' }] } },
+  'POST /v1/keys': { body: { role: 'admin', label: 'isolation' } },
+  'GET /v1/accounts/:id/connections': { query: 'viewer=iso-parent' },
+  'GET /v1/audit': { query: 'limit=1000' },
+};
+
+const TENANT_TABLES = [
+  'accounts',
+  'connections',
+  'blocks',
+  'mutes',
+  'connection_events',
+  'guardians',
+  'settings',
+  'guardian_requests',
+  'audit_log',
+  'audit_heads',
+  'decision_stats',
+  'api_keys',
+] as const;
+
+async function snapshot(db: Kysely<Database>, tenantId: string): Promise<string> {
+  const parts: Record<string, unknown> = {};
+  for (const table of TENANT_TABLES) {
+    parts[table] = await db.selectFrom(table).selectAll().where('tenant_id', '=', tenantId).execute();
+  }
+  parts.tenant = await db.selectFrom('tenants').selectAll().where('id', '=', tenantId).execute();
+  return JSON.stringify(parts);
+}
+
+function normalise(body: string, tenant: TestTenant): string {
+  let out = body.split(tenant.id).join('<tenant>').split(tenant.name).join('<tenant-name>');
+  for (const id of Object.values(tenant.keyIds)) out = out.split(id).join('<key>');
+  return out
+    .replace(/sgk_[a-z0-9]{16}_[A-Za-z0-9_-]{43}/g, '<secret>')
+    .replace(/"id":"[a-z0-9]{16}"/g, '"id":"<key>"')
+    .replace(/key:[a-z0-9]{16}:/g, 'key:<key>:')
+    .replace(/"target":"[a-z0-9]{16}"/g, '"target":"<key>"')
+    .replace(/gr_[a-z0-9]{16}/g, '<request>')
+    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, '<time>')
+    .replace(/[0-9a-f]{64}/g, '<hash>');
+}
+
+beforeAll(async () => {
+  server = await createTestServer();
+  control = await createTestServer();
+  a = await server.tenant('tenant-a');
+  b = await server.tenant('tenant-b');
+  c = await control.tenant('tenant-b');
+  const h = auth(a.keys.admin);
+  const put = async (id: string, body: unknown): Promise<void> => {
+    const r = await server.app.inject({ method: 'PUT', url: `/v1/accounts/${id}`, headers: h, payload: body as Record<string, unknown> });
+    expect(r.statusCode).toBe(201);
+  };
+  await put('iso-child', { birthDate: birthDateFor(15), jurisdiction: 'UK' });
+  await put('iso-parent', { birthDate: birthDateFor(40) });
+  await put('iso-adult', { birthDate: birthDateFor(30) });
+  await server.app.inject({ method: 'PUT', url: '/v1/accounts/iso-child/guardians/iso-parent', headers: h });
+  await server.app.inject({ method: 'POST', url: '/v1/connections/request', headers: h, payload: { actor: 'iso-child', target: 'iso-adult' } });
+  await server.app.inject({ method: 'POST', url: '/v1/connections/accept', headers: h, payload: { actor: 'iso-adult', target: 'iso-child' } });
+  const req = await server.app.inject({
+    method: 'PATCH',
+    url: '/v1/accounts/iso-child/settings',
+    headers: h,
+    payload: { changedBy: 'iso-child', changes: { 'profile.visibility': 'public' } },
+  });
+  guardianRequestId = req.json<{ results: { guardianRequestId: string }[] }>().results[0]?.guardianRequestId ?? '';
+  expect(guardianRequestId).toMatch(/^gr_/);
+  await server.app.inject({
+    method: 'PATCH',
+    url: '/v1/accounts/iso-child/settings',
+    headers: h,
+    payload: { changedBy: 'iso-child', acknowledgedWarning: true, sessionId: 'iso-session', changes: { 'location.collection': 'on' } },
+  });
+  await server.app.inject({ method: 'POST', url: '/v1/decisions', headers: h, payload: { action: 'message.send', actor: 'iso-adult', target: 'iso-child' } });
+  await server.app.services.stats.flush();
+});
+afterAll(async () => {
+  await server.close();
+  await control.close();
+});
+
+describe('tenant isolation on every route', () => {
+  it('covers every authenticated route in the route table', () => {
+    const routes = server.app.routeTable.filter((r) => r.config?.permission);
+    expect(routes.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it("tenant B can neither read nor change tenant A's data, on any route", async () => {
+    const routes = server.app.routeTable.filter((r) => r.config?.permission && r.method !== 'HEAD');
+    const before = await snapshot(server.db, a.id);
+    const problems: string[] = [];
+    for (const route of routes) {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      for (const method of methods) {
+        const name = `${method} ${route.url}`;
+        const example = EXAMPLES[name];
+        const hasBody = Boolean((route.schema as { body?: unknown } | undefined)?.body);
+        if (hasBody && example?.body === undefined) {
+          problems.push(`${name}: add an example body to EXAMPLES`);
+          continue;
+        }
+        let url = route.url;
+        for (const [, param] of url.matchAll(/:([A-Za-z]+)/g)) {
+          const value = param ? params()[param] : undefined;
+          if (value === undefined) {
+            problems.push(`${name}: add a value for path parameter "${param ?? ''}" to params()`);
+            continue;
+          }
+          url = url.replace(`:${param ?? ''}`, encodeURIComponent(value));
+        }
+        if (example?.query) url += `?${example.query}`;
+        const send = (on: TestServer, key: string) =>
+          on.app.inject({
+            method: method as 'GET',
+            url,
+            headers: auth(key),
+            ...(example?.body === undefined ? {} : { payload: example.body as Record<string, unknown> }),
+          });
+        const fromB = await send(server, b.keys.admin);
+        const fromC = await send(control, c.keys.admin);
+        await server.app.services.stats.flush();
+        await control.app.services.stats.flush();
+        if (fromB.statusCode !== fromC.statusCode || normalise(fromB.body, b) !== normalise(fromC.body, c)) {
+          problems.push(`${name}: tenant B's answer depends on tenant A's data (${fromB.statusCode} vs ${fromC.statusCode} without A)`);
+        }
+        if (fromB.body.includes(a.id) || Object.values(a.keyIds).some((k) => fromB.body.includes(k) && !url.includes(k))) {
+          problems.push(`${name}: response to tenant B contains tenant A identifiers`);
+        }
+        const after = await snapshot(server.db, a.id);
+        if (after !== before) problems.push(`${name}: tenant A's data changed after tenant B's request`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('tenant A still sees its own data afterwards', async () => {
+    const r = await server.app.inject({ method: 'GET', url: '/v1/accounts/iso-child', headers: auth(a.keys.admin) });
+    expect(r.json()).toMatchObject({ ageBand: '13-15', jurisdiction: 'UK' });
+    const verify = await server.app.inject({ method: 'GET', url: '/v1/audit/verify', headers: auth(a.keys.admin) });
+    expect(verify.json()).toMatchObject({ ok: true });
+  });
+});
