@@ -1,0 +1,325 @@
+/**
+ * The grooming detector: a streaming reducer that turns messages into per-participant suspect
+ * scores, a conversation score, an alert with persistence, and a per-message action.
+ *
+ * Contract (see also `Detector` in types.ts):
+ * - state is plain JSON of bounded size: counters per participant, never message text;
+ * - participant risk = calibrated(learned model over the participant's own text and tactics)
+ *   plus the age/context priors of age-context.ts, in logit units;
+ * - a participant's risk counts towards an alert only once it has held at or above the threshold
+ *   for `persistence` consecutive messages of that participant (one noisy message never alerts),
+ *   after at least `minMessages` messages from them, or once they have written `segmentTokens`
+ *   tokens (a flattened transcript arrives as one long message);
+ * - the conversation score is the highest such sustained risk seen so far, so it never falls and
+ *   `alert === score >= threshold`; `alertAt` is the index of the message at which it first
+ *   crossed, from genuine message-by-message processing.
+ */
+import { normalizeText, DEFAULT_MAX_SCORED_CHARS } from './normalize.js';
+import { extractMessageSignals } from './signals.js';
+import { SIGNAL_TYPES, type SignalType } from './lexicon.js';
+import { forEachHashedFeature } from './features.js';
+import { behaviourLogit, sigmoid, textTerm, type GroomingModel } from './model/model.js';
+import { defaultModel } from './model/index.js';
+import { agePrior, isPlatformAdult, isPlatformMinor, type AgeFacts, type AgeReason } from './age-context.js';
+import { GROOMING_BENIGN_EXAMPLES } from './examples.js';
+import type { ConversationMessage, DetectedSignal, Detector, DetectorContext, ParticipantFacts, StepResult } from './types.js';
+
+/** When to alert and what to recommend per message. Thresholds are calibrated probabilities. */
+export interface AlertPolicy {
+  /** Sustained participant risk at or above which an alert is raised. */
+  readonly threshold: number;
+  /** Consecutive messages of the same participant that must stay at or above the threshold. */
+  readonly persistence: number;
+  /** Messages a participant must have sent before their risk can alert. */
+  readonly minMessages: number;
+  /** Tokens from one participant that count as sustained evidence even in fewer messages. */
+  readonly segmentTokens: number;
+  /** Sender risk from which a message to a child is delivered with a safety prompt. */
+  readonly warnThreshold: number;
+  /** Sender risk from which a high-severity message (image request, threat...) is held. */
+  readonly holdThreshold: number;
+}
+
+export const DEFAULT_ALERT_POLICY: AlertPolicy = {
+  threshold: 0.5,
+  persistence: 2,
+  minMessages: 2,
+  segmentTokens: 150,
+  warnThreshold: 0.35,
+  holdThreshold: 0.8,
+};
+
+export type MessageAction = 'deliver' | 'deliver_with_warning' | 'hold_for_review';
+
+/** Serialisable per-participant state. Counts are in SIGNAL_TYPES order. */
+export type ParticipantState = {
+  n: number;
+  tokens: number;
+  text: number;
+  counts: number[];
+  age: number | null;
+  declaredAge: number | null;
+  band: ParticipantFacts['ageBand'] | null;
+  statedAge: number | null;
+  risk: number;
+  recent: number[];
+  peak: number;
+  impersonationReported: boolean;
+  /** Cached behaviour term (changes only when a signal is found). */
+  beh: number;
+  /** Cached age/context prior and the context version it was computed for. */
+  prior: number;
+  pv: number;
+};
+
+export type GroomingState = {
+  v: 1;
+  /** Messages processed. */
+  n: number;
+  /** Conversation score so far: highest sustained participant risk. */
+  peak: number;
+  alertAt: number | null;
+  family: number;
+  supervision: number;
+  /** Bumped whenever age facts or context cues change, invalidating cached priors. */
+  ctx: number;
+  /** Keyed by participant id; '' holds messages whose speaker is unknown. */
+  participants: Record<string, ParticipantState>;
+};
+
+export interface ParticipantAssessment {
+  /** Highest sustained risk that this participant is the groomer (0..1). */
+  readonly score: number;
+  /** Current (latest) risk. */
+  readonly risk: number;
+  readonly messages: number;
+  readonly reasons: readonly AgeReason[];
+}
+
+export interface ConversationAssessment {
+  readonly score: number;
+  readonly alert: boolean;
+  readonly alertAt: number | null;
+  /** Real participants only (not the unknown speaker). */
+  readonly participants: Readonly<Record<string, ParticipantAssessment>>;
+  /** Participant id with the highest score, or null. */
+  readonly suspect: string | null;
+}
+
+export interface GroomingStepResult extends StepResult<GroomingState> {
+  readonly action: MessageAction;
+  /** Risk of the sender after this message (0..1). */
+  readonly senderRisk: number;
+  /** True when this very message raised the conversation's alert. */
+  readonly alertRaised: boolean;
+}
+
+export interface GroomingDetectorOptions {
+  readonly model?: GroomingModel;
+  readonly policy?: Partial<AlertPolicy>;
+  /** Characters of a message that are scored (a bounded prefix). */
+  readonly maxScoredChars?: number;
+  /** Participants beyond this many share the unknown-speaker slot, bounding state size. */
+  readonly maxParticipants?: number;
+}
+
+export interface GroomingDetector extends Detector<GroomingState> {
+  readonly policy: AlertPolicy;
+  readonly model: GroomingModel;
+  step(state: GroomingState, message: ConversationMessage, ctx: DetectorContext): GroomingStepResult;
+  assess(state: GroomingState): ConversationAssessment;
+}
+
+const UNKNOWN = '';
+const HIGH_SEVERITY: ReadonlySet<SignalType> = new Set(['media-request', 'threat', 'sexualisation', 'meeting']);
+const WARN_TACTICS: ReadonlySet<SignalType> = new Set(['off-platform-move', 'media-request', 'meeting', 'secrecy', 'gift-offer', 'isolation-probe', 'threat']);
+const TYPE_INDEX = new Map<SignalType, number>(SIGNAL_TYPES.map((t, i) => [t, i]));
+
+function newParticipant(): ParticipantState {
+  return {
+    n: 0, tokens: 0, text: 0, counts: SIGNAL_TYPES.map(() => 0), age: null, declaredAge: null, band: null,
+    statedAge: null, risk: 0, recent: [], peak: 0, impersonationReported: false, beh: 0, prior: 0, pv: -1,
+  };
+}
+
+const facts = (p: ParticipantState): AgeFacts => ({ age: p.age, declaredAge: p.declaredAge, band: p.band ?? null, statedAge: p.statedAge });
+
+function finiteAge(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 130 ? v : null;
+}
+
+export function createGroomingDetector(options: GroomingDetectorOptions = {}): GroomingDetector {
+  const model = options.model ?? defaultModel();
+  const policy: AlertPolicy = { ...DEFAULT_ALERT_POLICY, threshold: model.threshold, ...options.policy };
+  const maxChars = options.maxScoredChars ?? DEFAULT_MAX_SCORED_CHARS;
+  const maxParticipants = options.maxParticipants ?? 256;
+  const persistence = Math.max(1, Math.floor(policy.persistence));
+
+  function participant(state: GroomingState, id: string): ParticipantState {
+    let p = state.participants[id];
+    if (p === undefined) {
+      const key = Object.keys(state.participants).length >= maxParticipants ? UNKNOWN : id;
+      p = state.participants[key];
+      if (p === undefined) {
+        p = newParticipant();
+        state.participants[key] = p;
+        state.ctx += 1;
+      }
+    }
+    return p;
+  }
+
+  function applyFacts(state: GroomingState, list: readonly ParticipantFacts[] | undefined): void {
+    if (list === undefined) return;
+    for (const f of list) {
+      if (typeof f.id !== 'string' || f.id === UNKNOWN) continue;
+      const p = participant(state, f.id);
+      const age = finiteAge(f.age);
+      const declared = finiteAge(f.declaredAge);
+      const band = f.ageBand !== undefined && f.ageBand !== 'unknown' ? f.ageBand : p.band;
+      if ((age !== null && age !== p.age) || (declared !== null && declared !== p.declaredAge) || band !== p.band) state.ctx += 1;
+      if (age !== null) p.age = age;
+      if (declared !== null) p.declaredAge = declared;
+      p.band = band;
+    }
+  }
+
+  function priorFor(state: GroomingState, id: string): { value: number; reasons: readonly AgeReason[] } {
+    const subject = state.participants[id];
+    if (subject === undefined || id === UNKNOWN) {
+      return agePrior({ age: null, declaredAge: null, band: null, statedAge: null }, [], { family: state.family > 0, supervision: state.supervision > 0 });
+    }
+    const others: AgeFacts[] = [];
+    for (const [oid, o] of Object.entries(state.participants)) if (oid !== id && oid !== UNKNOWN) others.push(facts(o));
+    return agePrior(facts(subject), others, { family: state.family > 0, supervision: state.supervision > 0 });
+  }
+
+  function riskOf(state: GroomingState, id: string, p: ParticipantState): number {
+    if (p.pv !== state.ctx) {
+      p.prior = priorFor(state, id).value;
+      p.pv = state.ctx;
+    }
+    const raw = model.bias + textTerm(model, p.text, p.tokens) + p.beh;
+    return sigmoid(model.calibration.a * raw + model.calibration.b + p.prior);
+  }
+
+  function init(): GroomingState {
+    return { v: 1, n: 0, peak: 0, alertAt: null, family: 0, supervision: 0, ctx: 0, participants: {} };
+  }
+
+  function step(state: GroomingState, message: ConversationMessage, ctx: DetectorContext): GroomingStepResult {
+    const ctxBefore = state.ctx;
+    applyFacts(state, ctx.participants);
+    const index = Number.isInteger(ctx.index) && ctx.index >= 0 ? ctx.index : state.n;
+    state.n += 1;
+    const senderId = typeof message.from === 'string' ? message.from : UNKNOWN;
+    const p = participant(state, senderId);
+    const text = typeof message.text === 'string' ? message.text : '';
+    const normalized = normalizeText(text, maxChars);
+    const found = extractMessageSignals(normalized);
+    let weightSum = 0;
+    const w = model.text;
+    p.tokens += forEachHashedFeature(normalized, (b) => {
+      weightSum += w[b] ?? 0;
+    });
+    p.text += weightSum;
+    p.n += 1;
+    const signals: DetectedSignal[] = [];
+    const participantOut = senderId === UNKNOWN ? null : senderId;
+    for (const type of found.types) {
+      const i = TYPE_INDEX.get(type);
+      if (i !== undefined) p.counts[i] = (p.counts[i] ?? 0) + 1;
+      const detail = type === 'off-platform-move' && found.contact !== null ? found.contact : undefined;
+      signals.push(detail === undefined ? { type, message: index, participant: participantOut } : { type, message: index, participant: participantOut, detail });
+    }
+    if (found.types.length > 0) p.beh = behaviourLogit(model, p.counts);
+    if (found.disclosedAge !== null && (p.statedAge === null || found.disclosedAge < p.statedAge)) {
+      p.statedAge = found.disclosedAge;
+      state.ctx += 1;
+    }
+    for (const cue of found.cues) {
+      if (cue === 'family-context' && state.family++ === 0) state.ctx += 1;
+      if (cue === 'supervision-present' && state.supervision++ === 0) state.ctx += 1;
+    }
+    // An adult account that declares or states a child's age is posing as a peer: report it once.
+    if (!p.impersonationReported && senderId !== UNKNOWN && isPlatformAdult(facts(p))) {
+      const claimed = p.declaredAge ?? p.statedAge;
+      if (claimed !== null && claimed < 18) {
+        p.impersonationReported = true;
+        const i = TYPE_INDEX.get('age-peer-impersonation');
+        if (i !== undefined) p.counts[i] = (p.counts[i] ?? 0) + 1;
+        p.beh = behaviourLogit(model, p.counts);
+        signals.push({ type: 'age-peer-impersonation', message: index, participant: participantOut, detail: 'age-mismatch' });
+      }
+    }
+    // Sender's evidence changed: update its risk and persistence window.
+    p.risk = riskOf(state, senderId, p);
+    p.recent.push(p.risk);
+    if (p.recent.length > persistence) p.recent.shift();
+    // A long single message (a pasted or flattened segment) is enough evidence on its own.
+    const enoughEvidence = (p.n >= policy.minMessages && p.recent.length >= persistence) || p.tokens >= policy.segmentTokens;
+    if (enoughEvidence) {
+      let sustained = 1;
+      for (const r of p.recent) if (r < sustained) sustained = r;
+      if (sustained > p.peak) p.peak = sustained;
+    }
+    // Others' risk moves with age facts and cues; their persistence windows move only with their own messages.
+    if (state.ctx !== ctxBefore) {
+      for (const [oid, o] of Object.entries(state.participants)) if (o !== p) o.risk = riskOf(state, oid, o);
+    }
+    let alertRaised = false;
+    if (p.peak > state.peak) {
+      state.peak = p.peak;
+      if (state.alertAt === null && state.peak >= policy.threshold) {
+        state.alertAt = index;
+        alertRaised = true;
+      }
+    }
+    const action = decideAction(state, p, found.types, senderId);
+    return { state, signals, action, senderRisk: p.risk, alertRaised };
+  }
+
+  function decideAction(state: GroomingState, sender: ParticipantState, types: readonly SignalType[], senderId: string): MessageAction {
+    // Fast path for the common case: no tactic in this message and no alert against the sender.
+    if (types.length === 0 && (state.alertAt === null || sender.peak < policy.threshold)) return 'deliver';
+    let childPresent = false;
+    for (const [oid, o] of Object.entries(state.participants)) {
+      if (oid === senderId || oid === UNKNOWN) continue;
+      const f = facts(o);
+      if (isPlatformMinor(f) || (o.age === null && o.band === null && o.statedAge !== null && o.statedAge < 18)) childPresent = true;
+    }
+    const severe = types.some((t) => HIGH_SEVERITY.has(t));
+    if (sender.risk >= policy.holdThreshold && severe) return 'hold_for_review';
+    if (!childPresent) return 'deliver';
+    if (sender.risk >= policy.warnThreshold && types.some((t) => WARN_TACTICS.has(t))) return 'deliver_with_warning';
+    if (state.alertAt !== null && sender.peak >= policy.threshold) return 'deliver_with_warning';
+    return 'deliver';
+  }
+
+  function assess(state: GroomingState): ConversationAssessment {
+    const participants: Record<string, ParticipantAssessment> = {};
+    let suspect: string | null = null;
+    let best = -1;
+    for (const [id, p] of Object.entries(state.participants)) {
+      if (id === UNKNOWN) continue;
+      const score = p.n > 0 ? Math.max(p.peak, 0) : 0;
+      participants[id] = { score, risk: p.risk, messages: p.n, reasons: priorFor(state, id).reasons };
+      if (p.n > 0 && (score > best || (score === best && p.risk > (participants[suspect ?? '']?.risk ?? -1)))) {
+        best = score;
+        suspect = id;
+      }
+    }
+    return { score: state.peak, alert: state.alertAt !== null, alertAt: state.alertAt, participants, suspect };
+  }
+
+  return {
+    id: 'grooming',
+    description: 'Grooming tactics and learned text model with platform age facts; per-participant suspect scores and alerts with persistence.',
+    benignExamples: GROOMING_BENIGN_EXAMPLES,
+    policy,
+    model,
+    init,
+    step,
+    assess,
+  };
+}

@@ -1,0 +1,396 @@
+/**
+ * The behaviour lexicon: patterns for grooming tactics in English, Spanish and German, matched
+ * against text already passed through `normalizeText` (lower-case ASCII, diacritics folded,
+ * apostrophes removed, number words as digits, leetspeak and spacing undone).
+ *
+ * Contract: each pattern names one tactic (a `SignalType`) and fires at most once per message.
+ * Patterns are written from published descriptions of grooming stages (trust, isolation, secrecy,
+ * moving off-platform, image requests, meetings, coercion), not mined from the training data, so
+ * that they transfer to platforms and eras the training data never saw. Context cues
+ * (`family-context`, `supervision-present`) lower risk: they are not signals of harm.
+ */
+
+/** Risk signals, one per grooming tactic. Stable kebab-case ids: they appear in alerts and APIs. */
+export const SIGNAL_TYPES = [
+  'age-probe',
+  'age-disclosure',
+  'off-platform-move',
+  'secrecy',
+  'isolation-probe',
+  'media-request',
+  'meeting',
+  'gift-offer',
+  'flattery',
+  'sexualisation',
+  'threat',
+  'age-peer-impersonation',
+] as const;
+export type SignalType = (typeof SIGNAL_TYPES)[number];
+
+/** Cues that make a benign reading likelier; they lower risk and are never reported as signals. */
+export const CONTEXT_CUES = ['family-context', 'supervision-present'] as const;
+export type ContextCue = (typeof CONTEXT_CUES)[number];
+
+const YOU = '(?:you|u|ya|yu|yall)';
+const YOUR = '(?:your|ur|yur|yo)';
+const ARE = '(?:are|r|re)';
+const PARENT = '(?:mom|mum|mommy|mother|dad|father|parents|parent|folks|family|step ?dad|step ?mom)';
+const MEDIA = '(?:pic|pics|pix|picture|pictures|photo|photos|selfie|selfies|vid|vids|video|videos|nude|nudes|image|images|snap|snaps)';
+const APPS =
+  '(?:snapchat|snap|sc|discord|disc|telegram|tg|whatsapp|whatsap|whats app|wa|kik|instagram|insta|ig|skype|wickr|viber|wechat|signal|facetime|tiktok|yahoo|ym|msn|aim|myspace|icq|line|threema|session|element|teams|hangouts|messenger|fb|facebook|xbox|psn|steam|twitter|x)';
+const STRONG_APPS =
+  '(?:snapchat|discord|telegram|whatsapp|whatsap|kik|instagram|insta|skype|wickr|viber|wechat|threema|yahoo messenger|facetime|myspace)';
+const CURRENCY =
+  '(?:robux|vbucks|v bucks|vbuck|gems|coins|skins?|nitro|battle ?pass|minecoins|diamonds|pavos|credits|primogems|tokens)';
+
+const alt = (...parts: string[]): string => parts.join('|');
+
+/** Source text of each tactic's pattern, by language; joined into one RegExp per tactic. */
+export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string[]; de: string[] }> = {
+  'age-probe': {
+    en: [
+      `how old ${ARE} ${YOU}`,
+      `hw old ${ARE} ${YOU}`,
+      `how old ${YOU}`,
+      `(?:whats|what is|wats|wuts) ${YOUR} age`,
+      'asl',
+      'a/s/l',
+      `${ARE} ${YOU} (?:over|under) 1\\d`,
+      `(?:what|which|wat) grade ${ARE}? ?${YOU}`,
+      `(?:what|which) year ${ARE} ${YOU} in`,
+      `${ARE} ${YOU} (?:in|still in) (?:middle|high|elementary|primary) school`,
+      `(?:when|what) (?:is|s) ${YOUR} (?:birthday|bday)`,
+      `${ARE} ${YOU} (?:1\\d|a minor|underage|legal)\\b`,
+      `${YOU} (?:1\\d|a minor|underage|legal) \\?`,
+    ],
+    es: ['cuantos anos tienes', 'que edad tienes', 'cual es tu edad', 'cuantos tienes', 'en que (?:curso|grado) (?:estas|vas)', 'eres menor'],
+    de: ['wie alt bist (?:du|u)', 'dein alter', 'in welche(?:r)? klasse (?:gehst|bist) du', 'bist du (?:schon )?(?:volljahrig|minderjahrig)'],
+  },
+  'age-disclosure': {
+    // Handled by `extractDisclosedAge`, which also returns the age; this source only flags it.
+    en: [
+      '(?:i am|im|iam|i m) (\\d{1,2})(?= ?(?:yo|y/o|yrs?|years?|$|[?!.,]| and| too| also| lol| haha| btw| f| m))',
+      '(\\d{1,2}) ?(?:yo|y/o|yrs old|years old|year old)',
+      '(\\d{1,2}) ?/ ?[mf]\\b',
+      '(?:just turned|turning|turn) (\\d{1,2})',
+    ],
+    es: ['tengo (\\d{1,2})(?= ?(?:anos|ano|$|[?!.,]| y| tambien))', 'cumplo (\\d{1,2})', '(\\d{1,2}) anos(?! (?:de|atras))'],
+    de: ['ich bin (\\d{1,2})(?= ?(?:jahre|jahr|$|[?!.,]| und| auch))', '(\\d{1,2}) jahre alt', 'ich werde (\\d{1,2})'],
+  },
+  'off-platform-move': {
+    en: [
+      `(?:add|hmu|message|msg|text|dm|chat|talk|hit) (?:me )?(?:up )?(?:on|in|at|via|over) ${APPS}`,
+      `(?:add|follow) me ${APPS}`,
+      `${APPS} (?:me|is|name|user|username|handle|id|tag|acc|account|addy)`,
+      `(?:my|${YOUR}|got|have|use|an) ${STRONG_APPS}`,
+      `(?:${ARE}|do|have|got) ${YOU} (?:have |got |use |on )?${STRONG_APPS}`,
+      `(?:move|switch|go|talk|chat|continue) (?:this )?(?:to|on|over to|in) (?:${APPS}|another app|a different app|somewhere (?:else|more private)|private|dms)`,
+      `(?:more|somewhere) private`,
+      'private (?:chat|message|app)',
+      `(?:pm|dm|text|call|ring|phone) me`,
+      `(?:${YOUR}|my) (?:phone|cell|mobile)? ?(?:number|num|#|digits)`,
+      `(?:phone|cell|mobile) ?(?:number|num|#)`,
+      `(?:${YOUR}|my) (?:email|e-mail|mail addy)`,
+    ],
+    es: [
+      '(?:agregame|anademe|escribeme|hablame|mandame un mensaje|llamame|sigueme) (?:en|al|por)',
+      '(?:tu|mi) (?:numero|telefono|cel|celular|whats|insta|snap|discord|correo)',
+      'pasame tu (?:numero|snap|insta|discord|whats|telegram)',
+      '(?:hablemos|sigamos) (?:por|en) (?:whatsapp|snap|discord|insta|telegram|privado)',
+    ],
+    de: [
+      '(?:add|adde|schreib|folg) (?:mich|mir) (?:auf|bei|in|uber)',
+      '(?:deine|meine) (?:nummer|handynummer|telefonnummer|email)',
+      'gib mir deine (?:nummer|handynummer|snap|insta)',
+      '(?:lass uns|wollen wir) (?:auf|bei|uber) \\w+ (?:schreiben|weiterschreiben|reden)',
+      'hast du (?:snapchat|snap|whatsapp|insta|discord|telegram)',
+    ],
+  },
+  secrecy: {
+    en: [
+      `(?:dont|do not|never|dnt|wont|shouldnt|cant|mustnt) (?:tell|show|mention|say (?:anything|nothing) to) (?:anyone|anybody|no one|nobody|${YOUR}|people|ppl|them|her|him|${PARENT}|friends|ne1)`,
+      '(?:our|a|lil|little) (?:little |lil )?secret',
+      '(?:keep|kept) (?:this|it|that|us|things|what we) (?:between us|a secret|secret|quiet|to ourselves|on the dl|private)',
+      `between (?:${YOU} and me|${YOU} and i|us two|us)`,
+      `(?:delete|erase|clear|wipe|unsend|remove) (?:this|these|the|our|those|all|${YOUR}|my|all the|everything)? ?(?:chat|chats|messages|msgs|texts|convo|conversation|pics|pictures|photos|history|dms|it after)`,
+      '(?:nobody|no one|noone) (?:needs to|has to|can|will|would|should|must) (?:ever )?(?:know|find out)',
+      `(?:they|${YOUR} ${PARENT}|people) (?:wouldnt|wont|would not|dont|will not) understand`,
+      `(?:can|could) ${YOU} keep a secret`,
+      '(?:vanish|disappearing) (?:mode|messages)',
+      'secret (?:chat|account|acc|app)',
+      `(?:${YOUR} ${PARENT}|anyone) (?:cant|cannot|shouldnt|mustnt) (?:know|find out|see this)`,
+    ],
+    es: [
+      'no (?:se lo |le |les )?(?:digas|cuentes|ensenes) (?:a nadie|nada|a tus padres|a tu (?:mama|papa|madre|padre))',
+      '(?:nuestro|un) (?:pequeno )?secreto',
+      'entre (?:tu y yo|nosotros)',
+      'borra (?:los|el|las|este|estos|esta|nuestros?|todo)? ?(?:mensajes|chat|fotos|conversacion|historial)',
+      'nadie (?:tiene que|debe|puede|necesita) (?:saber|enterarse)',
+      'tus padres no (?:lo )?(?:entenderian|entienden|pueden saber)',
+    ],
+    de: [
+      'sag (?:es |das )?(?:niemandem|keinem|deinen eltern|deiner mutter|deinem vater|deiner mama|deinem papa)',
+      '(?:unser|ein) (?:kleines )?geheimnis',
+      'zwischen uns',
+      'losch\\w* (?:die|den|das|unsere|alle|bitte)? ?(?:nachrichten|chat|bilder|fotos|verlauf)',
+      'niemand (?:darf|muss|soll) (?:das|es|davon) (?:wissen|erfahren)',
+      'deine eltern (?:durfen|sollen) (?:das|es) nicht (?:wissen|sehen)',
+    ],
+  },
+  'isolation-probe': {
+    en: [
+      `${ARE} ${YOU} (?:home |at home |there )?(?:alone|by ${YOUR}self|by yourself)`,
+      `${YOU} (?:home )?alone (?:\\?|rn|now|tonight)`,
+      `(?:is )?any ?(?:one|body) (?:else )?(?:home|there|around|with ${YOU})`,
+      `(?:is|are|r|iz) ${YOUR} ${PARENT}s? (?:home|there|around|awake|asleep|sleeping|out|gone|at work|away|nearby|watching|up)`,
+      `(?:when|what time|wat time) (?:do|does|will|dose) ${YOUR} ${PARENT}s? (?:get home|leave|go to (?:bed|sleep|work)|sleep|come back|get back)`,
+      `(?:do|does) ${YOUR} ${PARENT}s? (?:check|read|look at|go through|monitor|see|know about) ${YOUR}`,
+      `who else (?:uses|reads|sees|checks|has) ${YOUR}`,
+      `${YOUR} ${PARENT}s? (?:dont|do not|never|doesnt) (?:understand|get|care about|listen to) ${YOU}`,
+      `(?:only|just) (?:i|me) (?:really )?(?:understand|get|gets) ${YOU}`,
+      `(?:nobody|no one) (?:understands|gets|cares about) ${YOU} like (?:i|me)`,
+      `${ARE} ${YOU} in ${YOUR} (?:room|bedroom)`,
+      `(?:is )?${YOUR} door (?:locked|closed|shut)`,
+      `can ${YOUR} ${PARENT}s? (?:see|hear)`,
+    ],
+    es: [
+      'estas (?:sola|solo|solita|solito)',
+      '(?:estan|esta) (?:tus padres|tu (?:mama|papa|madre|padre)) (?:en casa|ahi|despiertos?|dormidos?)',
+      '(?:a que hora|cuando) (?:llegan|vuelven|se duermen|se van|salen) tus padres',
+      'tus padres (?:revisan|leen|miran|ven) tu',
+      'tus padres no te (?:entienden|comprenden|escuchan)',
+      'solo yo te (?:entiendo|comprendo)',
+      'nadie te (?:entiende|comprende) como yo',
+      'hay alguien (?:mas )?(?:en casa|contigo)',
+    ],
+    de: [
+      'bist du (?:allein|alleine|ganz allein)',
+      '(?:sind|ist) (?:deine eltern|deine mutter|dein vater|deine mama|dein papa) (?:zu hause|zuhause|da|wach|weg|daheim)',
+      'wann (?:kommen|gehen|schlafen) deine eltern',
+      '(?:kontrollieren|lesen|checken) deine eltern',
+      'deine eltern verstehen dich nicht',
+      'nur ich verstehe dich',
+      'niemand versteht dich so (?:wie ich|gut wie ich)',
+      'ist (?:noch )?jemand (?:bei dir|zu hause|da)',
+    ],
+  },
+  'media-request': {
+    en: [
+      `(?:send|snap|show|give|post|dm|sent) (?:me |us )?(?:a |an |some |another |more |${YOUR} |a few |a cute |a quick |one more )?(?:face |body |full body |cute |new |private |real )?${MEDIA}`,
+      `(?:can|could|may|wanna|want to|let) (?:i|me|we) (?:see|have|get) (?:a |some |another |more |${YOUR} )?(?:${MEDIA}|${YOU}|body|face)`,
+      `(?:turn|put|switch|get) (?:on )?(?:${YOUR}|the|a) (?:cam|webcam|camera)`,
+      '(?:cam|webcam|camera) on',
+      '(?:on|get on|go on|hop on) (?:cam|webcam)',
+      '(?:video ?call|vc|facetime|video chat|cam chat|cam2cam|c2c)',
+      `(?:do|have) ${YOU} (?:have |got )?(?:a |any )?(?:cam|webcam|${MEDIA})`,
+      `show me (?:${YOUR}|what|${YOU}|ur)`,
+      `(?:pic|photo|picture|${MEDIA}) of ${YOUR}?(?:self|${YOU})`,
+      'i (?:wanna|want to|need to|gotta) see (?:you|u|ur|your|more)',
+    ],
+    es: [
+      '(?:mandame|enviame|pasame|manda|envia|muestrame|ensename|mandas|envias) (?:una |un |unas |unos |otra |mas |tu )?(?:foto|fotos|video|videos|selfie)',
+      '(?:prende|enciende|pon|activa) (?:la |tu )?(?:camara|cam|webcam)',
+      'videollamada',
+      'quiero verte',
+      'foto tuya',
+    ],
+    de: [
+      '(?:schick|sende|zeig|schickst) (?:mir |du mir )?(?:ein |eine |mal |noch |paar |ein paar |nochmal )*(?:foto|fotos|bild|bilder|selfie|video|videos)',
+      '(?:mach|schalt) (?:deine |die )?(?:kamera|cam|webcam) an',
+      'videoanruf',
+      'videochat',
+      '(?:ich will|will) dich sehen',
+      'foto von dir',
+    ],
+  },
+  meeting: {
+    en: [
+      `(?:meet|meet up|meetup|hang out|hook up|see each other|get together) (?:irl|in person|in real life|sometime|someday|tonight|tomorrow|this weekend|after school|for real|alone|somewhere|at|on)`,
+      `(?:wanna|want to|should|could|can|lets|let us|we should|we could|when can we|when do we|would ${YOU} like to) (?:meet|hang out|see (?:${YOU}|each other))`,
+      `(?:i|ill|i will|i can|i could|let me) (?:pick ${YOU} up|come (?:over|to ${YOU}|to ${YOUR})|drive (?:to ${YOU}|over)|visit ${YOU}|take ${YOU} (?:out|somewhere))`,
+      `(?:where|wat|what part of town) (?:do )?${YOU} live`,
+      `(?:what|which|wat) (?:city|town|state|school|area|neighborhood|neighbourhood|street) (?:${ARE}|do) ${YOU}`,
+      `${YOUR} (?:address|addy)`,
+      `(?:sneak|come) out (?:tonight|of ${YOUR}|to meet)`,
+      `(?:near|close to) (?:${YOU}|${YOUR} (?:house|school|place))`,
+      '(?:hotel|motel)',
+      `meet (?:${YOU}|me) (?:at|in|after|near|behind|outside)`,
+    ],
+    es: [
+      '(?:vernos|conocernos) en persona',
+      'quedar (?:conmigo|en persona|a solas)',
+      'quedamos (?:en|el|a las|manana|hoy)',
+      'donde vives',
+      'en que (?:ciudad|barrio|colegio) (?:vives|estas|estudias)',
+      '(?:te recojo|paso a buscarte|te paso a buscar|puedo ir a verte|voy a tu casa)',
+      'tu direccion',
+      'escapate',
+    ],
+    de: [
+      '(?:treffen|kennenlernen) wir uns',
+      '(?:sollen|wollen|konnen) wir uns (?:treffen|sehen)',
+      'wo wohnst du',
+      '(?:ich hol|ich hole|hol) dich ab',
+      'deine adresse',
+      '(?:ich komm|ich komme) (?:zu dir|vorbei)',
+      'in echt (?:sehen|treffen)',
+      'uns treffen',
+    ],
+  },
+  'gift-offer': {
+    en: [
+      `(?:ill|i will|i can|i could|let me|i wanna|i want to|ima|imma|i would|i might|i gonna) (?:buy|get|send|give|gift|pay for|hook) (?:${YOU}|ya)`,
+      `(?:free|some|\\d+|extra|more|${YOUR}|the) ${CURRENCY}`,
+      '(?:robux|vbucks|v bucks|gift ?card|gift ?code|giftcard)',
+      '(?:steam|amazon|itunes|apple|google play|psn|xbox|roblox|fortnite|nintendo|visa) (?:card|gift|code|credit|points|voucher)',
+      `(?:paypal|venmo|cashapp|cash app|zelle|revolut) (?:${YOU}|me ${YOUR})`,
+      `(?:send|give) ${YOU} (?:money|cash|\\$ ?\\d+|\\d+ ?(?:dollars|bucks|euros))`,
+      `(?:do|would) ${YOU} (?:want|like) (?:some )?(?:money|cash|robux|vbucks|nitro|skins?|a gift|a present|a new phone)`,
+      `(?:buy|get) ${YOU} (?:something|anything|a present|a gift|whatever|a new)`,
+    ],
+    es: [
+      'te (?:regalo|compro|mando|envio|doy|pago|regalare|comprare)',
+      'pavos',
+      'tarjeta (?:regalo|de regalo)',
+      '(?:quieres|te gustaria) (?:dinero|robux|pavos|un regalo|gemas|skins)',
+    ],
+    de: [
+      'ich (?:kauf|kaufe|schenk|schenke|schick|gebe|geb|spendier) dir',
+      '(?:gutschein|guthaben|geschenkkarte|geschenkcode)',
+      '(?:willst du|mochtest du) (?:geld|robux|vbucks|ein geschenk|skins)',
+    ],
+  },
+  flattery: {
+    en: [
+      `mature (?:for ${YOUR} age|for a \\d+|for \\d+)`,
+      `(?:smart|wise|grown up|grown) for ${YOUR} age`,
+      `${YOU} (?:look|seem|act|sound|talk) (?:so |way |much )?(?:older|grown up|mature|grown)`,
+      `${YOU}(?:re| are| r|r|re so|r so)? (?:so |really |very |super |pretty |such an? )?(?:mature|special|beautiful|gorgeous|stunning|perfect|hot|sexy)`,
+      `(?:not like|different from|unlike|better than) (?:other|most|the other) (?:girls|boys|kids|people|guys)`,
+      '(?:beautiful|gorgeous|pretty|cute|hot|sexy) (?:girl|boy|face|eyes|smile|body|legs)',
+      'old soul',
+      `(?:i|ive) never (?:met|talked to) (?:anyone|someone|a girl|a boy) like ${YOU}`,
+      `(?:${YOURE()}|${YOU} r|${YOU} are) (?:so |really |very |super )?(?:pretty|cute)`,
+    ],
+    es: [
+      'madur[oa] para tu edad',
+      'muy madur[oa]',
+      'eres (?:muy |tan |super |la mas |el mas )?(?:guap[oa]|lind[oa]|bonit[oa]|hermos[oa]|especial|precios[oa]|madur[oa])',
+      'pareces (?:mayor|mas grande)',
+      'no eres como (?:las|los) (?:demas|otras|otros)',
+    ],
+    de: [
+      'reif fur dein alter',
+      '(?:sehr|so) reif',
+      'du bist (?:so |echt |sehr |total |voll )?(?:hubsch|suss|schon|sexy|besonders|erwachsen|reif)',
+      'du (?:wirkst|siehst) (?:viel )?(?:alter|erwachsen|reif)',
+      'nicht wie (?:die )?(?:anderen|andere madchen)',
+    ],
+  },
+  sexualisation: {
+    en: [
+      '(?:sexy|sex|sexual|sexting|naked|nude|nudes|topless|undress|undressed|underwear|bra|panties|lingerie|boobs|tits|dick|cock|penis|vagina|pussy|horny|aroused|orgasm|masturbat\\w*|virgin|blowjob|jerk off|hickey)',
+      `turn (?:${YOU}|me) on`,
+      'turned on',
+      '(?:make|making) out',
+      'in bed with',
+      `(?:kiss|touch|lick|feel) (?:${YOU}|${YOUR}) (?:all over|body|lips|neck|everywhere)`,
+      `(?:what|wat|wut) ${ARE} ${YOU} wearing`,
+      `${YOUR} body`,
+      `sleep (?:with|together)`,
+      'shower together',
+      `(?:take|took) (?:it|ur|your|them|everything|clothes) off`,
+    ],
+    es: ['sexo', 'sexy', 'desnud\\w*', 'ropa interior', 'sosten', 'bragas', 'calzones', 'tetas', 'excitad\\w*', 'cachond\\w*', 'virgen', 'tocarte', 'que llevas puesto', 'tu cuerpo', 'en la cama', 'quitate (?:la ropa|todo)'],
+    de: ['nackt', 'sex', 'sexy', 'unterwasche', 'bh', 'hoschen', 'titten', 'erregt', 'jungfrau', 'dich anfassen', 'was hast du an', 'dein korper', 'im bett', 'zieh dich aus'],
+  },
+  threat: {
+    en: [
+      `(?:ill|i will|im gonna|im going to|gonna|i can|i could|i'll) (?:send|post|share|show|leak|upload|spread|forward|give) (?:it|them|this|these|those|${YOUR}|the|everything|all)(?: \\w+){0,3} (?:to|on|with|online|everywhere|everyone|around)`,
+      '(?:or|otherwise) (?:ill|i will|im gonna|else)',
+      `(?:everyone|everybody|${YOUR} friends|${YOUR} ${PARENT}s?|${YOUR} school|${YOUR} class|the whole school) (?:will|is gonna|gonna|are gonna|is going to|are going to) (?:see|know|find out)`,
+      `i (?:have|got|saved|screenshotted|kept|still have) (?:${YOUR}|the|all (?:${YOUR}|the)|those) (?:pics|pictures|photos|nudes|videos|messages|snaps|screenshots)`,
+      `(?:pay|send) (?:me )?(?:\\$ ?\\d+|\\d+ ?(?:dollars|bucks|euros)|money|more)(?: \\w+){0,3} or`,
+      `${YOU} (?:will|ll|gonna) regret`,
+      `${YOUR} (?:life|reputation) (?:will be|is|would be) (?:over|ruined|done)`,
+      `i know where ${YOU} live`,
+      `if ${YOU} (?:dont|do not|wont) (?:send|do it|answer|reply|pay|do what)`,
+      `if ${YOU} (?:tell|block|report) (?:anyone|me|${YOUR}|any1)`,
+    ],
+    es: [
+      '(?:voy a|lo voy a|las voy a|los voy a) (?:publicar|subir|mandar|ensenar|compartir|pasar)(?: \\w+){0,3} (?:a (?:todos|tus)|en)',
+      '(?:si no|sino) (?:me )?(?:mandas|envias|pagas|haces)',
+      'todos (?:van a|lo van a) ver',
+      'tengo tus (?:fotos|videos)',
+      'te vas a arrepentir',
+      'si le dices a (?:alguien|tus padres)',
+    ],
+    de: [
+      '(?:ich zeige|ich schicke|ich poste|ich verbreite|ich teile|ich schick)(?: \\w+){0,3} (?:deinen eltern|allen|deinen freunden|im internet|online|deiner schule)',
+      '(?:sonst|ansonsten) (?:zeige|schicke|poste|sage|sag|erzahle)',
+      'ich habe (?:deine|die|noch deine) (?:bilder|fotos|videos)',
+      'wenn du (?:nicht|es jemandem|das jemandem) (?:schickst|bezahlst|sagst)',
+      'das wirst du bereuen',
+    ],
+  },
+  'age-peer-impersonation': {
+    en: [
+      `(?:im|i am) (?:also|too|the same age|${YOUR} age|a kid too|a teen too|\\d{1,2} too|\\d{1,2} also)`,
+      `same age as (?:${YOU}|me)`,
+      `(?:im|i am|i m) (?:not|actually) (?:really )?(?:\\d{1,2}|a kid|a teen|that young|older|an adult)`,
+      `actually (?:im|i am) (?:older|\\d{2})`,
+      '(?:i|im) (?:lied|lying) about my age',
+      '(?:age|years) (?:is |are )?(?:just|only) a number',
+      'age doesnt matter',
+    ],
+    es: ['(?:yo )?tambien tengo \\d{1,2}', '(?:tenemos|somos de) la misma edad', 'la edad (?:es |solo es )?(?:solo )?un numero', '(?:en realidad|la verdad) tengo \\d{1,2}', 'menti sobre mi edad'],
+    de: ['ich bin auch \\d{1,2}', '(?:wir sind|sind) gleich alt', 'alter ist nur eine zahl', 'eigentlich bin ich \\d{1,2}', 'beim alter gelogen'],
+  },
+  'family-context': {
+    en: [
+      '(?:hi|hey|hello|ok|okay|k|kk|thanks|thank you|thx|ty|love you|luv u|love u|bye|yes|yeah|no|sure|night|goodnight|morning|sorry|fine) (?:mom|mum|mommy|mummy|mama|dad|papa|grandma|granny|nana|grandpa|gramps|auntie|aunty|aunt|uncle)',
+      '(?:love|xo|xoxo|hugs) (?:mom|mum|dad|grandma|grandpa|nana|aunt \\w+|uncle \\w+|auntie)$',
+      '(?:its|this is|it is) (?:mom|mum|dad|grandma|grandpa|nana|your (?:aunt|uncle|grandma|grandpa|mom|dad|mum|nana))',
+      '(?:mom|dad|mum|grandma|grandpa) here',
+      `(?:${YOUR} (?:dad|mom|mum) and i)|(?:grandma|grandpa|nana|auntie|uncle \\w+|aunt \\w+) loves ${YOU}`,
+      '(?:your|ur) (?:little )?(?:brother|sister|cousin) (?:says|wants|misses)',
+    ],
+    es: [
+      '(?:hola|gracias|si|vale|ok|te quiero|adios|buenas noches|perdon|bueno) (?:mama|mami|papa|papi|abuela|abuelo|abue|tia|tio)',
+      '(?:soy|habla) (?:tu )?(?:mama|papa|abuela|abuelo|tia|tio)',
+      '(?:besos|te quiere),? (?:mama|papa|la abuela|el abuelo|tu abuela|tu tia|tu tio)',
+    ],
+    de: [
+      '(?:hallo|hi|danke|ja|nein|ok|okay|hab dich lieb|tschuss|gute nacht|sorry|gut) (?:mama|mami|papa|papi|oma|opa|tante|onkel)',
+      '(?:hier ist|ich bins) (?:mama|papa|oma|opa|deine (?:mama|oma|tante)|dein (?:papa|opa|onkel))',
+      '(?:deine|dein) (?:oma|opa|mama|papa|tante|onkel)(?: \\w+)? (?:hat dich lieb|vermisst dich)',
+    ],
+  },
+  'supervision-present': {
+    en: [
+      '(?:parents|moms|dads|guardians|families|parent) (?:are |r |is )?(?:cc(?:ed|d)?|copied|included|added|in (?:this|the) (?:chat|group|thread)|on (?:this|the) (?:chat|thread|group))',
+      '(?:cc(?:ing|d)?|copying|including|looping in) (?:your |ur |all |the )?(?:parents|guardians)',
+      'parents (?:can|will) see (?:this|all)',
+    ],
+    es: ['(?:padres|papas|madres) (?:estan )?(?:en el grupo|en copia|incluidos)', 'grupo (?:del equipo|de padres)'],
+    de: ['(?:eltern|erziehungsberechtigte) (?:sind )?(?:in der gruppe|im chat|in kopie|in cc|mit drin)', 'elterngruppe'],
+  },
+};
+
+function YOURE(): string {
+  return '(?:youre|ur|you r|u r|u are)';
+}
+
+export interface CompiledPattern {
+  readonly type: SignalType | ContextCue;
+  readonly re: RegExp;
+}
+
+/** One RegExp per tactic: all languages' alternatives, word-bounded. */
+export function compileLexicon(): CompiledPattern[] {
+  return (Object.keys(LEXICON) as (SignalType | ContextCue)[]).map((type) => {
+    const entry = LEXICON[type];
+    const source = alt(...entry.en, ...entry.es, ...entry.de);
+    return { type, re: new RegExp(`\\b(?:${source})(?![a-z0-9])`) };
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * The learned grooming model: a logistic regression over hashed n-gram text features and dense
+ * behaviour-signal features, followed by Platt calibration.
+ *
+ * Contract: `loadModel(data)` turns the committed serialised form (a generated TypeScript module,
+ * so the pure package needs no file system) into typed arrays once; `textWeight(bucket)` and
+ * `behaviourLogit(counts)` are then allocation-free lookups used per message. The serialised form
+ * stores only non-zero weights (sparse indices and int16-quantised weights, base64) so the
+ * committed file stays small.
+ */
+import { BEHAVIOUR_FEATURES, behaviourFeatures } from '../features.js';
+
+export interface SerializedModel {
+  readonly version: string;
+  readonly hashBits: number;
+  /** Pseudo-count of tokens that shrinks the text term of short histories towards zero. */
+  readonly tokenPrior: number;
+  /** Bound on the text term (logit units): text style alone cannot outweigh behaviour and ages. */
+  readonly textClip: number;
+  readonly bias: number;
+  /** Weights of the dense behaviour features (see `behaviourFeatures`). */
+  readonly behaviour: readonly number[];
+  /** Platt scaling from raw logit to probability: p = sigmoid(a * raw + b). */
+  readonly calibration: { readonly a: number; readonly b: number };
+  /** Default alert threshold chosen on training data (out-of-fold), never on held-out data. */
+  readonly threshold: number;
+  readonly weightScale: number;
+  /** base64 of little-endian uint32 bucket indices. */
+  readonly indices: string;
+  /** base64 of little-endian int16 weights; weight = value * weightScale. */
+  readonly weights: string;
+  /** Free-form training provenance (data hash, split, metrics on training folds). */
+  readonly training: Readonly<Record<string, unknown>>;
+}
+
+export interface GroomingModel {
+  readonly version: string;
+  readonly tokenPrior: number;
+  readonly textClip: number;
+  readonly bias: number;
+  readonly behaviour: Float64Array;
+  readonly calibration: { readonly a: number; readonly b: number };
+  readonly threshold: number;
+  readonly text: Float32Array;
+  readonly mask: number;
+}
+
+function base64ToBytes(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i += 1) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function bytesToBase64(bytes: Uint8Array): string {
+  let bin = '';
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) bin += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  return btoa(bin);
+}
+
+export function loadModel(data: SerializedModel): GroomingModel {
+  const size = 1 << data.hashBits;
+  const text = new Float32Array(size);
+  if (data.indices.length > 0) {
+    const idx = base64ToBytes(data.indices);
+    const w = base64ToBytes(data.weights);
+    const idxView = new DataView(idx.buffer, idx.byteOffset, idx.byteLength);
+    const wView = new DataView(w.buffer, w.byteOffset, w.byteLength);
+    const n = idx.byteLength / 4;
+    for (let i = 0; i < n; i += 1) {
+      const bucket = idxView.getUint32(i * 4, true);
+      if (bucket < size) text[bucket] = wView.getInt16(i * 2, true) * data.weightScale;
+    }
+  }
+  const behaviour = new Float64Array(BEHAVIOUR_FEATURES);
+  data.behaviour.forEach((v, i) => {
+    if (i < BEHAVIOUR_FEATURES) behaviour[i] = v;
+  });
+  return {
+    version: data.version,
+    tokenPrior: data.tokenPrior,
+    textClip: data.textClip,
+    bias: data.bias,
+    behaviour,
+    calibration: data.calibration,
+    threshold: data.threshold,
+    text,
+    mask: size - 1,
+  };
+}
+
+/** Packs dense text weights into the sparse serialised form (used by the trainer). */
+export function packTextWeights(dense: ArrayLike<number>, keep: readonly number[]): { indices: string; weights: string; weightScale: number } {
+  let max = 0;
+  for (const i of keep) max = Math.max(max, Math.abs(dense[i] ?? 0));
+  const weightScale = max > 0 ? max / 32767 : 1;
+  const idx = new Uint8Array(keep.length * 4);
+  const w = new Uint8Array(keep.length * 2);
+  const idxView = new DataView(idx.buffer);
+  const wView = new DataView(w.buffer);
+  keep.forEach((bucket, i) => {
+    idxView.setUint32(i * 4, bucket, true);
+    wView.setInt16(i * 2, Math.round((dense[bucket] ?? 0) / weightScale), true);
+  });
+  return { indices: bytesToBase64(idx), weights: bytesToBase64(w), weightScale };
+}
+
+export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+export const logit = (p: number): number => {
+  const q = Math.min(1 - 1e-9, Math.max(1e-9, p));
+  return Math.log(q / (1 - q));
+};
+
+/** Text term of a participant: mean token weight, shrunk for short histories and clipped. */
+export function textTerm(model: GroomingModel, weightSum: number, tokens: number): number {
+  const t = weightSum / (tokens + model.tokenPrior);
+  return t > model.textClip ? model.textClip : t < -model.textClip ? -model.textClip : t;
+}
+
+/** Behaviour term from per-type signal counts (SIGNAL_TYPES order). */
+export function behaviourLogit(model: GroomingModel, counts: readonly number[]): number {
+  const f = behaviourFeatures(counts);
+  let s = 0;
+  for (let i = 0; i < f.length; i += 1) s += (f[i] ?? 0) * (model.behaviour[i] ?? 0);
+  return s;
+}

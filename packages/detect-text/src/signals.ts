@@ -1,0 +1,75 @@
+/**
+ * Per-message signal extraction.
+ *
+ * Contract: `extractMessageSignals(normalized)` takes text from `normalizeText` and returns which
+ * tactics the message shows (each at most once), which benign context cues it carries, an age the
+ * speaker states about themselves (5..99) if any, and the kind of contact detail it shares
+ * (phone number, e-mail, handle). Pure, allocation-light, and bounded by the normalised length.
+ */
+import { compileLexicon, SIGNAL_TYPES, CONTEXT_CUES, type ContextCue, type SignalType } from './lexicon.js';
+
+export type ContactKind = 'app' | 'phone' | 'email' | 'handle';
+
+export interface MessageSignals {
+  readonly types: readonly SignalType[];
+  readonly cues: readonly ContextCue[];
+  /** Age the speaker states about themselves ("im 13", "tengo 14 años"), or null. */
+  readonly disclosedAge: number | null;
+  /** What kind of off-platform contact detail the message carries, if any. */
+  readonly contact: ContactKind | null;
+}
+
+const COMPILED = compileLexicon();
+const SIGNAL_PATTERNS = COMPILED.filter((p) => p.type !== 'age-disclosure' && (SIGNAL_TYPES as readonly string[]).includes(p.type));
+const CUE_PATTERNS = COMPILED.filter((p) => (CONTEXT_CUES as readonly string[]).includes(p.type));
+
+// Self-stated ages, each with one capture group. Units after the number rule out "im 5 min away".
+const AGE_PATTERNS: readonly RegExp[] = [
+  /(?:^|[^a-z0-9])(?:i am|im|iam|i m|ich bin|tengo|soy de) (\d{1,2})(?= ?(?:yo|y\/o|yrs?|years?|anos?|jahre?|$|[?!.,]| and| y| und| too| also| tambien| auch| lol| haha| btw| f\b| m\b))/,
+  /(?:^|[^a-z0-9])(\d{1,2}) ?(?:yo|y\/o|yrs old|years old|year old|jahre alt|anos de edad)(?![a-z0-9])/,
+  /(?:^|[^a-z0-9])(\d{1,2}) ?\/ ?[mf](?![a-z0-9])/,
+  /(?:^|[^a-z0-9])(?:just turned|turning|cumplo|cumpli|ich werde|bin gerade) (\d{1,2})(?![0-9])/,
+];
+const AGE_HINT = /\d/;
+
+const PHONE = /(?:^|[^0-9a-z])\+?\d{7,15}(?![0-9])/;
+const EMAIL = /[a-z0-9._+-]{2,}(?:@| at | @ )(?:gmail|yahoo|hotmail|outlook|icloud|gmx|web|proton|protonmail|aol|live|mail|[a-z0-9-]+)(?:\.| dot | \. )(?:com|de|es|net|org|me|co|uk|mx|ar|at|ch)(?![a-z])/;
+const HANDLE = /(?:^|\s)@[a-z0-9_.]{3,30}(?![a-z0-9_])|[a-z0-9_.]{2,32}#\d{4}(?!\d)/;
+
+/** Age in 5..99 stated by the speaker about themselves, or null. */
+export function extractDisclosedAge(normalized: string): number | null {
+  if (!AGE_HINT.test(normalized)) return null;
+  for (const re of AGE_PATTERNS) {
+    const m = re.exec(normalized);
+    if (m?.[1] !== undefined) {
+      const age = Number(m[1]);
+      if (age >= 5 && age <= 99) return age;
+    }
+  }
+  return null;
+}
+
+/** Which tactics, cues, stated age and contact detail one normalised message carries. */
+export function extractMessageSignals(normalized: string): MessageSignals {
+  const types: SignalType[] = [];
+  const cues: ContextCue[] = [];
+  let contact: ContactKind | null = null;
+  if (normalized.length < 2) return { types, cues, disclosedAge: null, contact };
+  for (const p of SIGNAL_PATTERNS) {
+    if (p.re.test(normalized)) types.push(p.type as SignalType);
+  }
+  if (types.includes('off-platform-move')) contact = 'app';
+  const hasDigit = AGE_HINT.test(normalized);
+  if (hasDigit && PHONE.test(normalized)) contact = 'phone';
+  else if (normalized.includes('@') || normalized.includes(' at ')) {
+    if (EMAIL.test(normalized)) contact = 'email';
+    else if (HANDLE.test(normalized)) contact = 'handle';
+  } else if (normalized.includes('#') && HANDLE.test(normalized)) contact = 'handle';
+  if (contact !== null && contact !== 'app' && !types.includes('off-platform-move')) types.push('off-platform-move');
+  for (const p of CUE_PATTERNS) {
+    if (p.re.test(normalized)) cues.push(p.type as ContextCue);
+  }
+  const disclosedAge = hasDigit ? extractDisclosedAge(normalized) : null;
+  if (disclosedAge !== null) types.push('age-disclosure');
+  return { types, cues, disclosedAge, contact };
+}
