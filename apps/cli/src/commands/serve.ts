@@ -1,0 +1,35 @@
+/** `safeguard serve`: run the API server (npm start runs it with --demo). */
+import type { Command } from 'commander';
+import { startServer } from '@safeguard/server';
+import type { CliContext } from '../context.js';
+
+export function registerServeCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .description('run the Safeguard API server')
+    .option('--port <port>', 'HTTP port (env PORT, default 8080)')
+    .option('--host <host>', 'interface to listen on (env HOST, default 127.0.0.1)')
+    .option('--log-level <level>', 'log level (env SAFEGUARD_LOG_LEVEL, default info)')
+    .option('--demo', 'seed the demo tenant and print its admin key', false)
+    .action(async (opts: { port?: string; host?: string; logLevel?: string; demo: boolean }) => {
+      const config = ctx.config({ port: opts.port, host: opts.host, logLevel: opts.logLevel });
+      const server = await startServer(config, { demo: opts.demo });
+      const lines = [
+        '',
+        'Safeguard is running',
+        `  API:      ${server.url}`,
+        `  API docs: ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)`,
+        `  database: ${config.embedded ? 'embedded SQLite ' : ''}${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`,
+      ];
+      if (server.demo) {
+        lines.push(
+          `  demo tenant admin key: ${server.demo.adminKey}`,
+          '  demo accounts: demo-child-12 (guardian demo-parent), demo-teen-15 (connected to demo-friend), demo-stranger',
+          `  try: curl -s ${server.url}/v1/decisions -H "Authorization: Bearer ${server.demo.adminKey}" \\`,
+          `         -H 'content-type: application/json' -d '{"action":"message.send","actor":"demo-stranger","target":"demo-child-12"}'`,
+        );
+      }
+      lines.push('  stop with Ctrl+C', '');
+      ctx.out(lines.join('\n'));
+    });
+}

@@ -1,0 +1,2 @@
+export { runCli, buildProgram } from './main.js';
+export { EXIT } from './exit-codes.js';
