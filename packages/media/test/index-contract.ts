@@ -74,7 +74,7 @@ export function runIndexContract(name: string, create: () => HashIndex, options:
         expect(results.filter((r) => r.length > 0).length, `radius ${radius}`).toBe(expected.needlesWithAnyMatch);
         for (const { needle, matches } of expected.perNeedle ?? []) {
           const got = results[needle]!.map((m) => [m.id, m.distance]);
-          const want = [...matches].sort((a, b) => a[1]! - b[1]! || a[0]! - b[0]!);
+          const want = [...matches].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
           expect(got, `needle ${needle} radius ${radius}`).toEqual(want);
         }
       }
