@@ -8,7 +8,11 @@ import type { Decision } from '@safeguard/core';
 import type { DecisionStat, SafeguardStore } from '@safeguard/store';
 
 export class DecisionStatsRecorder {
-  private pending = new Map<string, number>();
+  /**
+   * tenant → day → action → decision → count. Decisions are shared immutable values (the policy
+   * engine preallocates them), so counting by object identity is cheap on the hot path.
+   */
+  private pending = new Map<string, Map<string, Map<string, Map<Decision, number>>>>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -23,12 +27,34 @@ export class DecisionStatsRecorder {
     this.timer.unref();
   }
 
-  record(tenantId: string, day: string, action: string, decision: Decision): void {
-    const rules = decision.ruleIds.length > 0 ? decision.ruleIds : ['-'];
-    for (const ruleId of rules) {
-      const key = `${tenantId}\u0000${day}\u0000${action}\u0000${decision.outcome}\u0000${ruleId}`;
-      this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+  record(tenantId: string, day: string, action: string, decision: Decision, count = 1): void {
+    let days = this.pending.get(tenantId);
+    if (!days) this.pending.set(tenantId, (days = new Map()));
+    let actions = days.get(day);
+    if (!actions) days.set(day, (actions = new Map()));
+    let counts = actions.get(action);
+    if (!counts) actions.set(action, (counts = new Map()));
+    counts.set(decision, (counts.get(decision) ?? 0) + count);
+  }
+
+  private static toRows(pending: DecisionStatsRecorder['pending']): Map<string, DecisionStat[]> {
+    const byTenant = new Map<string, DecisionStat[]>();
+    for (const [tenantId, days] of pending) {
+      const merged = new Map<string, DecisionStat>();
+      for (const [day, actions] of days) {
+        for (const [action, counts] of actions) {
+          for (const [decision, count] of counts) {
+            for (const ruleId of decision.ruleIds.length > 0 ? decision.ruleIds : ['-']) {
+              const key = `${day}\u0000${action}\u0000${decision.outcome}\u0000${ruleId}`;
+              const row = merged.get(key);
+              merged.set(key, { day, action, outcome: decision.outcome, ruleId, count: (row?.count ?? 0) + count });
+            }
+          }
+        }
+      }
+      byTenant.set(tenantId, [...merged.values()]);
     }
+    return byTenant;
   }
 
   /** Writes what has been counted so far; concurrent calls queue behind each other. */
@@ -37,19 +63,18 @@ export class DecisionStatsRecorder {
       if (this.pending.size === 0) return;
       const batch = this.pending;
       this.pending = new Map();
-      const byTenant = new Map<string, DecisionStat[]>();
-      for (const [key, count] of batch) {
-        const [tenantId = '', day = '', action = '', outcome = '', ruleId = ''] = key.split('\u0000');
-        const list = byTenant.get(tenantId) ?? [];
-        list.push({ day, action, outcome, ruleId, count });
-        byTenant.set(tenantId, list);
-      }
-      try {
-        for (const [tenantId, stats] of byTenant) await this.store.addDecisionStats(tenantId, stats);
-      } catch (error) {
-        // Put the counts back so the next flush retries them.
-        for (const [key, count] of batch) this.pending.set(key, (this.pending.get(key) ?? 0) + count);
-        this.onError(error);
+      const rows = DecisionStatsRecorder.toRows(batch);
+      for (const [tenantId, stats] of rows) {
+        try {
+          await this.store.addDecisionStats(tenantId, stats);
+        } catch (error) {
+          // Count them again so the next flush retries them.
+          for (const s of stats) {
+            const decision: Decision = { outcome: s.outcome as Decision['outcome'], ruleIds: [s.ruleId], explanation: '' };
+            this.record(tenantId, s.day, s.action, decision, s.count);
+          }
+          this.onError(error);
+        }
       }
     });
     return this.flushing;

@@ -23,7 +23,7 @@ import {
 } from '@safeguard/policy';
 import type { Adjacency, SafeguardStore } from '@safeguard/store';
 import type { DecisionStatsRecorder } from './decision-stats.js';
-import { LruCache } from './lru.js';
+import { TtlCache } from './ttl-cache.js';
 
 export interface DecisionRequest {
   readonly action: string;
@@ -42,9 +42,9 @@ export interface PolicyServiceOptions {
 const key = (tenantId: string, id: string): string => `${tenantId}\u0000${id}`;
 
 export class PolicyService {
-  private readonly engines = new LruCache<string, PolicyEngine>(10_000, 30_000);
-  private readonly resolved: LruCache<string, { account: ResolvedAccount; engine: PolicyEngine }>;
-  private readonly adjacency: LruCache<string, Adjacency>;
+  private readonly engines = new TtlCache<string, PolicyEngine>(10_000, 30_000);
+  private readonly resolved: TtlCache<string, { account: ResolvedAccount; engine: PolicyEngine }>;
+  private readonly adjacency: TtlCache<string, Adjacency>;
   private readonly clock: Clock;
   private readonly stats: DecisionStatsRecorder | undefined;
   private readonly ttl: number;
@@ -54,8 +54,8 @@ export class PolicyService {
     options: PolicyServiceOptions = {},
   ) {
     this.ttl = options.cacheTtlMs ?? 60_000;
-    this.adjacency = new LruCache(options.maxCachedAccounts ?? 200_000, this.ttl);
-    this.resolved = new LruCache(options.maxCachedAccounts ?? 200_000, this.ttl);
+    this.adjacency = new TtlCache(options.maxCachedAccounts ?? 200_000, this.ttl);
+    this.resolved = new TtlCache(options.maxCachedAccounts ?? 200_000, this.ttl);
     this.clock = options.clock ?? systemClock;
     this.stats = options.stats;
   }

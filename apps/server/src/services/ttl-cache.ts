@@ -1,5 +1,9 @@
-/** A small LRU map with per-entry expiry: bounded memory for per-account caches. */
-export class LruCache<K, V> {
+/**
+ * A bounded cache with per-entry expiry for per-account facts. Reads do not reorder entries
+ * (re-inserting into a large Map on every hit costs more than it saves); when full, the oldest
+ * insertion is evicted. Entries are short-lived anyway, so first-in-first-out eviction is enough.
+ */
+export class TtlCache<K, V> {
   private readonly map = new Map<K, { value: V; expiresAt: number }>();
 
   constructor(
@@ -14,9 +18,6 @@ export class LruCache<K, V> {
       this.map.delete(key);
       return undefined;
     }
-    // Re-insert to mark as recently used (Map iterates in insertion order).
-    this.map.delete(key);
-    this.map.set(key, entry);
     return entry.value;
   }
 
