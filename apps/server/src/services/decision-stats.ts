@@ -29,11 +29,11 @@ export class DecisionStatsRecorder {
 
   record(tenantId: string, day: string, action: string, decision: Decision, count = 1): void {
     let days = this.pending.get(tenantId);
-    if (!days) this.pending.set(tenantId, (days = new Map()));
+    if (!days) this.pending.set(tenantId, (days = new Map<string, Map<string, Map<Decision, number>>>()));
     let actions = days.get(day);
-    if (!actions) days.set(day, (actions = new Map()));
+    if (!actions) days.set(day, (actions = new Map<string, Map<Decision, number>>()));
     let counts = actions.get(action);
-    if (!counts) actions.set(action, (counts = new Map()));
+    if (!counts) actions.set(action, (counts = new Map<Decision, number>()));
     counts.set(decision, (counts.get(decision) ?? 0) + count);
   }
 
