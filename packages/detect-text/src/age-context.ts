@@ -22,11 +22,11 @@ export interface AgeFacts {
 /** Logit-unit priors. Changing one changes behaviour on every platform: keep them documented. */
 export const AGE_PRIORS = {
   /** An adult in a conversation whose only other members are children. */
-  adultWithChildren: 1.0,
+  adultWithChildren: 0.8,
   /** ...and the conversation is private (one child). */
-  privateWithChild: 0.5,
+  privateWithChild: 0.4,
   /** ...and the age gap to the youngest child is at least 10 years. */
-  largeAgeGap: 0.5,
+  largeAgeGap: 0.3,
   /** An adult in a group that also has other adults and children (a coach with parents present). */
   adultInMixedGroup: 0,
   /** Only adults take part: child grooming needs a child. */

@@ -22,6 +22,7 @@ import { behaviourLogit, sigmoid, textTerm, type GroomingModel } from './model/m
 import { defaultModel } from './model/index.js';
 import { agePrior, isPlatformAdult, isPlatformMinor, type AgeFacts, type AgeReason } from './age-context.js';
 import { GROOMING_BENIGN_EXAMPLES } from './examples.js';
+import { COMBINATION, tacticLogit } from './tactics.js';
 import type { ConversationMessage, DetectedSignal, Detector, DetectorContext, ParticipantFacts, StepResult } from './types.js';
 
 /** When to alert and what to recommend per message. Thresholds are calibrated probabilities. */
@@ -44,7 +45,7 @@ export const DEFAULT_ALERT_POLICY: AlertPolicy = {
   threshold: 0.5,
   persistence: 2,
   minMessages: 2,
-  segmentTokens: 150,
+  segmentTokens: 60,
   warnThreshold: 0.35,
   holdThreshold: 0.8,
 };
@@ -65,8 +66,9 @@ export type ParticipantState = {
   recent: number[];
   peak: number;
   impersonationReported: boolean;
-  /** Cached behaviour term (changes only when a signal is found). */
+  /** Cached learned behaviour term and stated tactic evidence (change only when a signal is found). */
   beh: number;
+  tac: number;
   /** Cached age/context prior and the context version it was computed for. */
   prior: number;
   pv: number;
@@ -131,6 +133,8 @@ export interface GroomingDetector extends Detector<GroomingState> {
 }
 
 const UNKNOWN = '';
+/** Typical tokens per chat turn: a long pasted transcript counts as that many turns for tactic density. */
+const TOKENS_PER_TURN = 8;
 const HIGH_SEVERITY: ReadonlySet<SignalType> = new Set(['media-request', 'threat', 'sexualisation', 'meeting']);
 const WARN_TACTICS: ReadonlySet<SignalType> = new Set(['off-platform-move', 'media-request', 'meeting', 'secrecy', 'gift-offer', 'isolation-probe', 'threat']);
 const TYPE_INDEX = new Map<SignalType, number>(SIGNAL_TYPES.map((t, i) => [t, i]));
@@ -138,7 +142,7 @@ const TYPE_INDEX = new Map<SignalType, number>(SIGNAL_TYPES.map((t, i) => [t, i]
 function newParticipant(): ParticipantState {
   return {
     n: 0, tokens: 0, text: 0, counts: SIGNAL_TYPES.map(() => 0), age: null, declaredAge: null, band: null,
-    statedAge: null, risk: 0, recent: [], peak: 0, impersonationReported: false, beh: 0, prior: 0, pv: -1,
+    statedAge: null, risk: 0, recent: [], peak: 0, impersonationReported: false, beh: 0, tac: 0, prior: 0, pv: -1,
   };
 }
 
@@ -200,7 +204,8 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
       p.pv = state.ctx;
     }
     const raw = model.bias + textTerm(model, p.text, p.tokens) + p.beh;
-    return sigmoid(model.calibration.a * raw + model.calibration.b + p.prior);
+    const cal = id === UNKNOWN ? model.segmentCalibration : model.calibration;
+    return sigmoid(COMBINATION.modelWeight * (cal.a * raw + cal.b) + p.tac + p.prior + COMBINATION.base);
   }
 
   function init(): GroomingState {
@@ -233,6 +238,7 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
       signals.push(detail === undefined ? { type, message: index, participant: participantOut } : { type, message: index, participant: participantOut, detail });
     }
     if (found.types.length > 0) p.beh = behaviourLogit(model, p.counts);
+    p.tac = tacticLogit(p.counts, Math.max(p.n, p.tokens / TOKENS_PER_TURN));
     if (found.disclosedAge !== null && (p.statedAge === null || found.disclosedAge < p.statedAge)) {
       p.statedAge = found.disclosedAge;
       state.ctx += 1;
@@ -249,6 +255,7 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
         const i = TYPE_INDEX.get('age-peer-impersonation');
         if (i !== undefined) p.counts[i] = (p.counts[i] ?? 0) + 1;
         p.beh = behaviourLogit(model, p.counts);
+        p.tac = tacticLogit(p.counts, Math.max(p.n, p.tokens / TOKENS_PER_TURN));
         signals.push({ type: 'age-peer-impersonation', message: index, participant: participantOut, detail: 'age-mismatch' });
       }
     }

@@ -18,6 +18,7 @@ export * from './metrics.js';
 export * from './account.js';
 export * from './contact-risk.js';
 export * from './train.js';
+export * from './tactics.js';
 export { loadModel, packTextWeights, sigmoid, logit, type GroomingModel, type SerializedModel } from './model/model.js';
 export { defaultModel } from './model/index.js';
 

@@ -64,7 +64,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `${YOU} (?:1\\d|a minor|underage|legal) \\?`,
     ],
     es: ['cuantos anos tienes', 'que edad tienes', 'cual es tu edad', 'cuantos tienes', 'en que (?:curso|grado) (?:estas|vas)', 'eres menor'],
-    de: ['wie alt bist (?:du|u)', 'dein alter', 'in welche(?:r)? klasse (?:gehst|bist) du', 'bist du (?:schon )?(?:volljahrig|minderjahrig)'],
+    de: ['wie alt bist (?:du|u)', '(?:was|wie) ist dein alter', 'in welche(?:r)? klasse (?:gehst|bist) du', 'bist du (?:schon )?(?:volljahrig|minderjahrig)'],
   },
   'age-disclosure': {
     // Handled by `extractDisclosedAge`, which also returns the age; this source only flags it.
@@ -82,7 +82,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `(?:add|hmu|message|msg|text|dm|chat|talk|hit) (?:me )?(?:up )?(?:on|in|at|via|over) ${APPS}`,
       `(?:add|follow) me ${APPS}`,
       `${APPS} (?:me|is|name|user|username|handle|id|tag|acc|account|addy)`,
-      `(?:my|${YOUR}|got|have|use|an) ${STRONG_APPS}`,
+      `(?:my|${YOUR}|got|have|use|an) (?:${STRONG_APPS}|snap|sc|ig|tg|dc|whats)`,
       `(?:${ARE}|do|have|got) ${YOU} (?:have |got |use |on )?${STRONG_APPS}`,
       `(?:move|switch|go|talk|chat|continue) (?:this )?(?:to|on|over to|in) (?:${APPS}|another app|a different app|somewhere (?:else|more private)|private|dms)`,
       `(?:more|somewhere) private`,

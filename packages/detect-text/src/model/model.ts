@@ -22,6 +22,11 @@ export interface SerializedModel {
   readonly behaviour: readonly number[];
   /** Platt scaling from raw logit to probability: p = sigmoid(a * raw + b). */
   readonly calibration: { readonly a: number; readonly b: number };
+  /**
+   * Calibration for text whose speaker is unknown (a flattened transcript mixing both sides):
+   * its text term averages a child's and an adult's words, so it needs its own scale.
+   */
+  readonly segmentCalibration?: { readonly a: number; readonly b: number };
   /** Default alert threshold chosen on training data (out-of-fold), never on held-out data. */
   readonly threshold: number;
   readonly weightScale: number;
@@ -40,6 +45,7 @@ export interface GroomingModel {
   readonly bias: number;
   readonly behaviour: Float64Array;
   readonly calibration: { readonly a: number; readonly b: number };
+  readonly segmentCalibration: { readonly a: number; readonly b: number };
   readonly threshold: number;
   readonly text: Float32Array;
   readonly mask: number;
@@ -84,6 +90,7 @@ export function loadModel(data: SerializedModel): GroomingModel {
     bias: data.bias,
     behaviour,
     calibration: data.calibration,
+    segmentCalibration: data.segmentCalibration ?? data.calibration,
     threshold: data.threshold,
     text,
     mask: size - 1,

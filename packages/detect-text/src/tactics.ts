@@ -1,0 +1,65 @@
+/**
+ * Tactic evidence: stated log-odds for each grooming tactic a participant shows, and how the
+ * learned model, tactics and age priors combine into one risk.
+ *
+ * Contract: `tacticLogit(counts)` is additive evidence in logit units from per-type signal counts
+ * (SIGNAL_TYPES order). The weights are stated, not learned: the training data is long, single-sided
+ * 2004–2016 chat in which nearly every tactic appears on both sides eventually, so learned tactic
+ * weights there say little about a short modern conversation. The weights follow the published
+ * stage models of grooming (trust and flattery < access and isolation < secrecy and sexual
+ * contact < coercion) and reward several different tactics together, because grooming is a
+ * sequence, not a keyword. `COMBINATION` fixes how much the learned model counts: its log-odds are
+ * halved because a text model trained on one source partly learns that source's style (issue 3).
+ */
+import { SIGNAL_TYPES, type SignalType } from './lexicon.js';
+
+export const TACTIC_WEIGHTS: Readonly<Record<SignalType, number>> = {
+  'age-probe': 0.6,
+  'age-disclosure': 0,
+  'off-platform-move': 0.7,
+  secrecy: 1.3,
+  'isolation-probe': 0.9,
+  'media-request': 0.9,
+  meeting: 0.9,
+  'gift-offer': 0.7,
+  flattery: 0.5,
+  sexualisation: 0.9,
+  threat: 1.5,
+  'age-peer-impersonation': 1.5,
+};
+
+/**
+ * Tactics are evidence per stretch of conversation: in a participant's first `DENSITY_WINDOW`
+ * messages one occurrence counts fully; over a longer history a tactic needs one occurrence per
+ * `DENSITY_WINDOW` messages to count fully. Without this, anyone who chats for long enough shows
+ * every tactic once (the child's side of a long chat too).
+ */
+export const DENSITY_WINDOW = 30;
+/** Bonus when a participant shows at least `MULTI_TACTIC_MIN` different tactics. */
+export const MULTI_TACTIC_BONUS = 0.5;
+export const MULTI_TACTIC_MIN = 3;
+
+export const COMBINATION = {
+  /** Multiplier on the calibrated model log-odds. */
+  modelWeight: 0.5,
+  /** Base log-odds before any evidence: most conversations are benign. */
+  base: -1.5,
+} as const;
+
+const WEIGHTS = SIGNAL_TYPES.map((t) => TACTIC_WEIGHTS[t]);
+
+export function tacticLogit(counts: readonly number[], messages: number): number {
+  let z = 0;
+  let distinct = 0;
+  const needed = Math.max(1, messages / DENSITY_WINDOW);
+  for (let i = 0; i < WEIGHTS.length; i += 1) {
+    const c = counts[i] ?? 0;
+    const w = WEIGHTS[i] ?? 0;
+    if (c <= 0 || w === 0) continue;
+    const strength = Math.min(1, c / needed);
+    if (strength >= 0.5) distinct += 1;
+    z += w * strength;
+  }
+  if (distinct >= MULTI_TACTIC_MIN) z += MULTI_TACTIC_BONUS;
+  return z;
+}
