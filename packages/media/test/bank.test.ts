@@ -9,7 +9,6 @@ import {
   md5Signal,
   parseBankFile,
   pdqHashPixels,
-  type BankEntry,
   type MediaSignals,
 } from '../src/index.js';
 import { FIXTURES, flipBits, randomHex, readPpm, rng } from './helpers.js';

@@ -477,7 +477,7 @@ function parseHmaJson(ctx: Context, text: string): void {
     const extra: ProvenanceExtra = {};
     const labels: string[] = [];
     if (isContent) {
-      if (obj.id !== undefined) extra.externalId = String(obj.id);
+      if (typeof obj.id === 'string' || typeof obj.id === 'number') extra.externalId = String(obj.id);
       const bank = obj.bank as { name?: unknown } | undefined;
       if (typeof bank?.name === 'string') extra.source = `hma:${bank.name}`;
       if (typeof obj.disable_until_ts === 'number' && obj.disable_until_ts !== 1) {
