@@ -17,6 +17,7 @@ const LAYERS = {
   '@safeguard/media': 1,
   '@safeguard/cases': 1,
   '@safeguard/reporting': 1,
+  '@safeguard/reporting-render': 2,
   '@safeguard/store': 2,
   '@safeguard/media-node': 2,
   '@safeguard/bus': 2,
