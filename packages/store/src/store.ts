@@ -122,7 +122,7 @@ export interface DecisionStat {
   readonly count: number;
 }
 
-type Executor = Kysely<Database> | Transaction<Database>;
+export type Executor = Kysely<Database> | Transaction<Database>;
 
 const nowIso = (): string => new Date().toISOString();
 
@@ -180,7 +180,9 @@ function parsePolicy(json: string): TenantPolicyConfig {
 
 export class SafeguardStore {
   constructor(
-    private readonly db: Executor,
+    /** The query executor (the database, or the current transaction). Store modules for other
+     * domains (cases, media, detection) build their queries on it and use `transaction()`. */
+    readonly db: Executor,
     readonly dialect: Dialect,
     private readonly handle?: DatabaseHandle,
   ) {}
