@@ -269,7 +269,7 @@ export class NudityClassifierPool {
     try {
       this.admit();
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     return this.enqueue(pixels);
   }
