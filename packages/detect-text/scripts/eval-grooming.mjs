@@ -7,7 +7,7 @@
 // Prints aggregate metrics only (never message text). --json prints the report as JSON.
 // When the shared data set is absent, part 1 is skipped with a clear message.
 import { existsSync, readFileSync } from 'node:fs';
-import { dataPath, readDataset, groupRecords, isHeldOut, loadPackage, toConversation, MODERN_EVAL, fmt } from './lib.mjs';
+import { dataPath, readDataset, loadPackage, toConversation, MODERN_EVAL, fmt } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const dt = await loadPackage();
@@ -30,12 +30,12 @@ if (!existsSync(path)) {
   report.heldOut = null;
 } else {
   const { records, sha256 } = readDataset(path);
-  const groups = groupRecords(records);
+  const groups = dt.groupRecords(records);
   const results = [];
   const start = process.hrtime.bigint();
   let messages = 0;
   records.forEach((record, i) => {
-    if (!isHeldOut(groups[i])) return;
+    if (!dt.isHeldOut(groups[i])) return;
     messages += record.messages.length;
     const s = dt.scoreConversation(toConversation(record), { detector, maxSignals: 0 });
     results.push({ source: record.source, label: record.label === 'grooming', score: s.score, alert: s.alert, alertAt: s.alert_at });

@@ -11,7 +11,7 @@
 // write the model file).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dataPath, readDataset, groupRecords, isHeldOut, foldOf, loadPackage, packageRoot, toConversation, fmt } from './lib.mjs';
+import { dataPath, readDataset, loadPackage, packageRoot, toConversation, fmt } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const dt = await loadPackage();
@@ -32,10 +32,10 @@ const CONFIG = {
 CONFIG.logistic = { epochs: 30, learningRate: 0.2, l2Text: 1e-5, l2Dense: 1e-4, seed: 20260301, ...(override.logistic ?? {}) };
 
 const t0 = Date.now();
-const groups = groupRecords(records);
+const groups = dt.groupRecords(records);
 const train = [];
 const heldOut = [];
-records.forEach((r, i) => (isHeldOut(groups[i]) ? heldOut : train).push({ record: r, group: groups[i] }));
+records.forEach((r, i) => (dt.isHeldOut(groups[i]) ? heldOut : train).push({ record: r, group: groups[i] }));
 console.log(`records: ${records.length} (train ${train.length}, held out ${heldOut.length}); groups: ${new Set(groups).size}`);
 
 // Build examples: one per record at full length, plus prefix snapshots so the model also sees the
@@ -102,13 +102,13 @@ const round = (x) => Math.round(x * 1e6) / 1e6;
 const oofLogit = new Float64Array(examples.length);
 const foldModels = [];
 for (let f = 0; f < CONFIG.folds; f += 1) {
-  const inFold = examples.filter((e) => foldOf(e.group, CONFIG.folds) !== f);
+  const inFold = examples.filter((e) => dt.foldOf(e.group, CONFIG.folds) !== f);
   let model = fit(inFold);
   const { keep, mask } = prune(model);
   model = fit(inFold, mask);
   foldModels.push({ model, keep });
   examples.forEach((e, i) => {
-    if (foldOf(e.group, CONFIG.folds) === f) oofLogit[i] = dt.rawLogit(model, e, CONFIG.textClip);
+    if (dt.foldOf(e.group, CONFIG.folds) === f) oofLogit[i] = dt.rawLogit(model, e, CONFIG.textClip);
   });
   console.log(`fold ${f + 1}/${CONFIG.folds} fitted (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
 }
@@ -145,7 +145,7 @@ for (let f = 0; f < CONFIG.folds; f += 1) {
   const { model, keep } = foldModels[f];
   const detector = dt.createGroomingDetector({ model: dt.loadModel(serialise(model, keep, calibration, 0.5, {})) });
   for (const { record, group } of train) {
-    if (foldOf(group, CONFIG.folds) !== f) continue;
+    if (dt.foldOf(group, CONFIG.folds) !== f) continue;
     const s = dt.scoreConversation(toConversation(record), { detector, maxSignals: 0 });
     oof.push({ source: record.source, label: record.label === 'grooming', score: s.score });
   }

@@ -19,6 +19,7 @@ export * from './account.js';
 export * from './contact-risk.js';
 export * from './train.js';
 export * from './tactics.js';
+export * from './split.js';
 export { loadModel, packTextWeights, sigmoid, logit, type GroomingModel, type SerializedModel } from './model/model.js';
 export { defaultModel } from './model/index.js';
 

@@ -81,6 +81,8 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
     en: [
       `(?:add|hmu|message|msg|text|dm|chat|talk|hit) (?:me )?(?:up )?(?:on|in|at|via|over) ${APPS}`,
       `(?:add|follow) me ${APPS}`,
+      `^(?:${STRONG_APPS}|snap) ?(?:me )?\\?`,
+      `${STRONG_APPS} me`,
       `${APPS} (?:me|is|name|user|username|handle|id|tag|acc|account|addy)`,
       `(?:my|${YOUR}|got|have|use|an) (?:${STRONG_APPS}|snap|sc|ig|tg|dc|whats)`,
       `(?:${ARE}|do|have|got) ${YOU} (?:have |got |use |on )?${STRONG_APPS}`,

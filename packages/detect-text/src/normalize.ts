@@ -43,7 +43,9 @@ const EMOJI_WORDS: Record<string, string> = {
 
 // Keycap digits (1️⃣) are a digit followed by U+FE0F U+20E3; NFKD leaves them, so drop the marks.
 const KEYCAP = /[\uFE0F\u20E3\u200B-\u200D\u2060\uFEFF]/g;
+// eslint-disable-next-line no-control-regex -- the ASCII range is the point of this test
 const NON_ASCII = /[^\x00-\x7f]/;
+// eslint-disable-next-line no-control-regex -- control characters are what this finds
 const APOS_OR_CONTROL = /['`´\x00-\x1f\x7f]/;
 const SPACE_RUN = /\s\s|^\s|\s$|[\t\n\r\f\v\u00a0]/;
 const COMBINING = /[\u0300-\u036f]/g;
@@ -139,9 +141,14 @@ export function normalizeText(input: string, maxChars: number = DEFAULT_MAX_SCOR
   if (NON_ASCII.test(text)) text = foldNonAscii(text);
   // Apostrophes join words ("don't" -> "dont"); other control characters become spaces. Each
   // rewrite is guarded by a cheap test: most chat messages need none of them.
+  // eslint-disable-next-line no-control-regex -- control characters become spaces
   if (APOS_OR_CONTROL.test(text)) text = text.replace(/['`´]/g, '').replace(/[\x00-\x1f\x7f]/g, ' ');
   if (/[a-z]/.test(text) && /\d|[@$!|+]/.test(text) && LEET_CANDIDATE.test(text)) {
-    text = text.replace(/[a-z0-9@$!|+]{3,}/g, (w) => (LEET_CANDIDATE.test(w) ? unLeet(w) : w));
+    text = text.replace(/[a-z0-9@$!|+]{3,}/g, (w: string, offset: number, whole: string) => {
+      // "name@example.com" is an e-mail address, not leetspeak: leave it for the contact detector.
+      if (w.includes('@') && whole.charAt(offset + w.length) === '.') return w;
+      return LEET_CANDIDATE.test(w) ? unLeet(w) : w;
+    });
   }
   if (NUMBER_HINT.test(text)) text = numberWords(text);
   if (SPACE_RUN.test(text)) text = text.replace(/\s+/g, ' ').trim();

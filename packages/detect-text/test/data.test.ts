@@ -1,0 +1,91 @@
+/**
+ * Quality on data the model never saw, as regression guards (aggregates only; never prints text):
+ * - the held-out split of shared/data/grooming/train.jsonl (skipped, with a message, when the
+ *   shared data set is absent);
+ * - the project's modern synthetic evaluation set in eval/ (always present).
+ * Floors are the measured results rounded down, so a change that makes detection worse fails.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { evaluateResults, groupRecords, isHeldOut, parseConversationLine, scoreConversation, type LabelledResult } from '../src/index.js';
+
+const DATA = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'grooming', 'train.jsonl');
+const MODERN = join(import.meta.dirname, '..', 'eval', 'modern-synthetic.jsonl');
+const haveData = existsSync(DATA);
+if (!haveData) console.warn(`data.test: grooming data set not found at ${DATA}; held-out evaluation skipped`);
+
+interface DataRecord {
+  readonly id: string;
+  readonly source: string;
+  readonly label: string;
+  readonly participants: readonly { readonly id: string }[];
+  readonly messages: readonly { readonly from: string | null; readonly text: string }[];
+}
+
+describe.skipIf(!haveData)('held-out split of the real data set', () => {
+  it('separates PJ offenders from decoys at author level and keeps benign false positives low', { timeout: 180_000 }, () => {
+    const records = readFileSync(DATA, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as DataRecord);
+    const groups = groupRecords(records);
+    const results: LabelledResult[] = [];
+    records.forEach((rec, i) => {
+      if (!isHeldOut(groups[i] ?? '')) return;
+      const s = scoreConversation({ id: rec.id, participants: rec.participants.map((p) => ({ id: p.id })), messages: rec.messages, truth: { suspects: [] } }, { maxSignals: 0 });
+      results.push({ label: rec.label === 'grooming', score: s.score, alert: s.alert, alertAt: s.alert_at, source: rec.source });
+    });
+    const report = evaluateResults(results);
+    const pj = report.bySource.pj;
+    const vtpan = report.bySource.vtpan;
+    expect(pj?.n).toBeGreaterThan(200);
+    expect(pj?.f05 ?? 0).toBeGreaterThanOrEqual(0.95);
+    expect(pj?.rocAuc ?? 0).toBeGreaterThanOrEqual(0.98);
+    expect(pj?.fpr ?? 1).toBeLessThanOrEqual(0.05);
+    expect(vtpan?.rocAuc ?? 0).toBeGreaterThanOrEqual(0.85);
+    expect(vtpan?.fpr ?? 1).toBeLessThanOrEqual(0.05);
+  });
+});
+
+describe('modern synthetic evaluation set (never trained or tuned on)', () => {
+  const lines = readFileSync(MODERN, 'utf8').split('\n').filter((l) => l.trim());
+
+  it('is well formed: at least 60 conversations, half grooming, with ages, languages and escalation points', () => {
+    const convs = lines.map((l) => {
+      const p = parseConversationLine(l);
+      if (!p.ok) throw new Error(p.error);
+      return p.value;
+    });
+    expect(convs.length).toBeGreaterThanOrEqual(60);
+    const grooming = convs.filter((c) => c.truth.label === 'grooming');
+    expect(grooming.length).toBe(convs.length / 2);
+    expect(new Set(convs.map((c) => c.truth.language))).toEqual(new Set(['en', 'es', 'de']));
+    for (const c of grooming) {
+      expect(typeof c.truth.alertFrom).toBe('number');
+      expect(c.truth.suspects.length).toBe(1);
+    }
+    for (const c of convs) expect(c.truth.source).toBe('synthetic-modern');
+  });
+
+  it('ranks conversations well, keeps false positives within 5%, ranks the groomer first and alerts promptly', () => {
+    const results: LabelledResult[] = [];
+    let ranked = 0;
+    let groomers = 0;
+    for (const line of lines) {
+      const p = parseConversationLine(line);
+      if (!p.ok) throw new Error(p.error);
+      const s = scoreConversation(p.value);
+      const label = p.value.truth.label === 'grooming';
+      results.push({ label, score: s.score, alert: s.alert, alertAt: s.alert_at, alertFrom: p.value.truth.alertFrom ?? null, source: 'synthetic-modern' });
+      if (label) {
+        groomers += 1;
+        const top = Object.entries(s.participants).sort((a, b) => b[1].score - a[1].score)[0];
+        if (top && p.value.truth.suspects.includes(top[0])) ranked += 1;
+      }
+    }
+    const m = evaluateResults(results).overall;
+    expect(m.rocAuc ?? 0).toBeGreaterThanOrEqual(0.9);
+    expect(m.fpr ?? 1).toBeLessThanOrEqual(0.05);
+    expect(ranked / groomers).toBeGreaterThanOrEqual(0.9);
+    expect(m.latency.medianFromEscalation ?? 99).toBeLessThanOrEqual(5);
+    expect(m.recall ?? 0).toBeGreaterThanOrEqual(0.45);
+  });
+});

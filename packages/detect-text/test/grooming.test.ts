@@ -1,0 +1,126 @@
+/**
+ * Streaming grooming detection: who is the groomer, persistence, age facts as priors, early
+ * alerts, per-message actions and bad input. Conversations are written for the project.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  createGroomingDetector,
+  scoreConversation,
+  type ConversationMessage,
+  type InputConversation,
+  type InputParticipant,
+} from '../src/index.js';
+
+const conv = (participants: InputParticipant[], messages: [string | null, string][]): InputConversation => ({
+  id: 't',
+  participants,
+  messages: messages.map(([from, text]) => ({ from, text })),
+  truth: { suspects: [] },
+});
+
+const GROOMING: [string, string][] = [
+  ['a', 'hey you were great in that match'],
+  ['b', 'thanks'],
+  ['a', 'how old are you?'],
+  ['b', 'im 12'],
+  ['a', 'you are really mature for your age'],
+  ['a', 'i can get you robux, do you have snapchat?'],
+  ['b', 'yeah'],
+  ['a', 'dont tell your parents, its our secret'],
+  ['a', 'send me a pic of you'],
+  ['a', 'are you home alone right now?'],
+];
+
+describe('grooming detector', () => {
+  it('alerts on an adult using several tactics on a child, and ranks the adult first', () => {
+    const s = scoreConversation(conv([{ id: 'a', age: 34 }, { id: 'b', age: 12 }], GROOMING));
+    expect(s.alert).toBe(true);
+    expect(s.alert_at).not.toBeNull();
+    expect(s.alert_at ?? 99).toBeLessThanOrEqual(9);
+    expect(s.participants.a?.score ?? 0).toBeGreaterThan(0.5);
+    expect(s.participants.b?.score ?? 1).toBeLessThan(0.2);
+    expect(new Set(s.signals.map((x) => x.type))).toEqual(
+      new Set(['age-probe', 'age-disclosure', 'flattery', 'gift-offer', 'off-platform-move', 'secrecy', 'media-request', 'isolation-probe']),
+    );
+  });
+
+  it('uses platform ages: the same words between 13-year-old peers score far lower', () => {
+    const adult = scoreConversation(conv([{ id: 'a', age: 34 }, { id: 'b', age: 12 }], GROOMING));
+    const peers = scoreConversation(conv([{ id: 'a', age: 13 }, { id: 'b', age: 13 }], GROOMING));
+    const unknown = scoreConversation(conv([{ id: 'a' }, { id: 'b' }], GROOMING));
+    expect(peers.participants.a?.score ?? 1).toBeLessThan(adult.participants.a?.score ?? 0);
+    expect(unknown.participants.a?.score ?? 1).toBeLessThan(adult.participants.a?.score ?? 0);
+    expect(peers.participants.a?.score ?? 1).toBeLessThan(unknown.participants.a?.score ?? 0);
+  });
+
+  it('reports an adult account posing as a child (declared age below 18) once', () => {
+    const s = scoreConversation({
+      ...conv([{ id: 'a', age: 31, declared_age: 14 }, { id: 'b', age: 13 }], [['a', 'hi'], ['b', 'hey'], ['a', 'what grade are you in']]),
+    });
+    const imp = s.signals.filter((x) => x.type === 'age-peer-impersonation');
+    expect(imp).toHaveLength(1);
+    expect(imp[0]).toMatchObject({ participant: 'a', message: 0, detail: 'age-mismatch' });
+  });
+
+  it('needs persistence: one risky message from a new participant does not alert', () => {
+    const d = createGroomingDetector();
+    let state = d.init();
+    const r = d.step(state, { from: 'x', text: 'send me nudes or ill send your pics to everyone' }, { index: 0, participants: [{ id: 'x', age: 30 }, { id: 'y', age: 12 }] });
+    state = r.state;
+    expect(r.senderRisk).toBeGreaterThan(0);
+    expect(d.assess(state).alert).toBe(false);
+  });
+
+  it('alert_at is the first index at which the streaming decision alerts (prefix-consistent)', () => {
+    const full = scoreConversation(conv([{ id: 'a', age: 34 }, { id: 'b', age: 12 }], GROOMING));
+    const at = full.alert_at ?? -1;
+    const prefix = scoreConversation(conv([{ id: 'a', age: 34 }, { id: 'b', age: 12 }], GROOMING.slice(0, at)));
+    expect(prefix.alert).toBe(false);
+    const upTo = scoreConversation(conv([{ id: 'a', age: 34 }, { id: 'b', age: 12 }], GROOMING.slice(0, at + 1)));
+    expect(upTo.alert_at).toBe(at);
+  });
+
+  it('lowers risk when family context is present', () => {
+    const msgs: [string, string][] = [
+      ['p', 'are you home alone? dad is at work'],
+      ['k', 'yes mum'],
+      ['p', 'lock the door please, dinner is in the fridge'],
+      ['k', 'ok mum love you'],
+    ];
+    const withCue = scoreConversation(conv([{ id: 'p', age: 40 }, { id: 'k', age: 11 }], msgs));
+    expect(withCue.alert).toBe(false);
+  });
+
+  it('recommends actions per message: warn a child about an adult pushing off-platform, hold severe messages', () => {
+    const d = createGroomingDetector({ policy: { holdThreshold: 0.3, warnThreshold: 0.1 } });
+    let state = d.init();
+    const facts = [{ id: 'a', age: 40 }, { id: 'b', age: 12 }];
+    const steps: ConversationMessage[] = [
+      { from: 'a', text: 'how was school' },
+      { from: 'a', text: 'add me on snapchat' },
+      { from: 'a', text: 'dont tell your parents, send me a pic' },
+    ];
+    const actions = steps.map((m, index) => {
+      const r = d.step(state, m, { index, participants: facts });
+      state = r.state;
+      return r.action;
+    });
+    expect(actions[0]).toBe('deliver');
+    expect(actions[1]).toBe('deliver_with_warning');
+    expect(actions[2]).toBe('hold_for_review');
+  });
+
+  it('treats a long flattened segment with unknown speakers as enough evidence on its own', () => {
+    const segment = Array.from({ length: 12 }, () => 'how old are you. dont tell your parents. send me a pic. are you home alone').join(' ');
+    const s = scoreConversation({ id: 'seg', participants: [], messages: [{ from: null, text: segment }], truth: { suspects: [] } });
+    expect(s.score).toBeGreaterThan(0);
+    expect(Object.keys(s.participants)).toEqual([]);
+  });
+
+  it('bounds participants kept in state', () => {
+    const d = createGroomingDetector({ maxParticipants: 8 });
+    let state = d.init();
+    for (let i = 0; i < 100; i += 1) state = d.step(state, { from: `u${i}`, text: 'hi all' }, { index: i }).state;
+    expect(Object.keys(state.participants).length).toBeLessThanOrEqual(9);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * The committed model loads without I/O, is small and trained; the trainer is deterministic and
+ * its packing round-trips.
+ */
+import { describe, expect, it } from 'vitest';
+import { MODEL_DATA } from '../src/model/model-data.generated.js';
+import {
+  HASH_BUCKETS,
+  ParticipantExampleBuilder,
+  defaultModel,
+  fitLogistic,
+  fitPlatt,
+  loadModel,
+  packTextWeights,
+  rawLogit,
+  topWeights,
+} from '../src/index.js';
+
+describe('committed model', () => {
+  it('is trained, small, and decodes', () => {
+    expect(MODEL_DATA.version).toMatch(/^grooming-lr-[0-9a-f]{12}$/);
+    expect(JSON.stringify(MODEL_DATA).length).toBeLessThan(400_000);
+    const m = defaultModel();
+    expect(m.text.length).toBe(HASH_BUCKETS);
+    let nonZero = 0;
+    for (const w of m.text) if (w !== 0) nonZero += 1;
+    expect(nonZero).toBeGreaterThan(1000);
+    expect(m.threshold).toBeGreaterThan(0);
+    expect(m.threshold).toBeLessThan(1);
+    expect(m.calibration.a).toBeGreaterThan(0);
+  });
+});
+
+describe('trainer', () => {
+  const examples = (): ReturnType<ParticipantExampleBuilder['snapshot']>[] => {
+    const out = [];
+    for (let i = 0; i < 40; i += 1) {
+      const b = new ParticipantExampleBuilder(20);
+      const positive = i % 2 === 0;
+      b.add(positive ? 'how old are you, send me a pic' : 'did you finish the homework');
+      b.add(positive ? 'dont tell your parents' : 'see you at practice');
+      out.push(b.snapshot(positive ? 1 : 0, 1, `g${i}`));
+    }
+    return out;
+  };
+
+  it('fits a separable toy problem deterministically', () => {
+    const opts = { epochs: 20, learningRate: 0.2, l2Text: 1e-5, l2Dense: 1e-4, seed: 7 };
+    const a = fitLogistic(examples(), opts);
+    const b = fitLogistic(examples(), opts);
+    expect(Array.from(a.dense)).toEqual(Array.from(b.dense));
+    expect(a.bias).toBe(b.bias);
+    const exs = examples();
+    const pos = rawLogit(a, exs[0]!);
+    const neg = rawLogit(a, exs[1]!);
+    expect(pos).toBeGreaterThan(neg);
+  });
+
+  it('packs the top weights and loads them back within quantisation error', () => {
+    const model = fitLogistic(examples(), { epochs: 10, learningRate: 0.2, l2Text: 1e-5, l2Dense: 1e-4, seed: 1 });
+    const keep = topWeights(model.text, 50);
+    const packed = packTextWeights(model.text, keep);
+    const loaded = loadModel({ ...MODEL_DATA, ...packed, behaviour: Array.from(model.dense), bias: model.bias });
+    for (const k of keep) expect(loaded.text[k]).toBeCloseTo(model.text[k] ?? 0, 3);
+  });
+
+  it('Platt scaling recovers a known logistic relation', () => {
+    const xs: number[] = [];
+    const ys: (0 | 1)[] = [];
+    for (let i = -50; i <= 50; i += 1) {
+      // Each x appears once per label, weighted by the true probability of that label.
+      xs.push(i / 10, i / 10);
+      ys.push(1, 0);
+    }
+    const weights = xs.map((x, i) => {
+      const p = 1 / (1 + Math.exp(-(2 * x - 1)));
+      return i % 2 === 0 ? p : 1 - p;
+    });
+    const { a, b } = fitPlatt(xs, ys, weights);
+    expect(a).toBeCloseTo(2, 2);
+    expect(b).toBeCloseTo(-1, 2);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * Each tactic is found in English, Spanish and German, including obfuscated forms, and common
+ * look-alikes are not. Examples are written for the project.
+ */
+import { describe, expect, it } from 'vitest';
+import { extractMessageSignals, normalizeText, type SignalType } from '../src/index.js';
+
+const sig = (text: string) => extractMessageSignals(normalizeText(text));
+
+const POSITIVE: [SignalType, string][] = [
+  ['age-probe', 'how old r u?'],
+  ['age-probe', 'asl'],
+  ['age-probe', '¿Cuántos años tienes?'],
+  ['age-probe', 'Wie alt bist du?'],
+  ['age-disclosure', 'im 13 lol'],
+  ['age-disclosure', 'tengo 12 años'],
+  ['age-disclosure', 'ich bin 14'],
+  ['off-platform-move', 'add me on d i s c o r d'],
+  ['off-platform-move', 'whats ur snap'],
+  ['off-platform-move', 'text me five five five one two three four'],
+  ['off-platform-move', 'mail me: kid.gamer at gmail dot com'],
+  ['off-platform-move', 'pásame tu número'],
+  ['off-platform-move', 'hast du whatsapp?'],
+  ['off-platform-move', '👻?'],
+  ['secrecy', 'dont tell your parents'],
+  ['secrecy', 'delete our chats after'],
+  ['secrecy', 'no se lo digas a nadie'],
+  ['secrecy', 'das ist unser kleines Geheimnis'],
+  ['isolation-probe', 'are your parents home?'],
+  ['isolation-probe', 'r u home alone'],
+  ['isolation-probe', '¿Estás sola en casa?'],
+  ['isolation-probe', 'bist du allein?'],
+  ['isolation-probe', 'your parents dont understand you'],
+  ['media-request', 'send me a pic'],
+  ['media-request', 'turn on ur cam'],
+  ['media-request', 'mándame una foto'],
+  ['media-request', 'schick mir ein Bild'],
+  ['media-request', 's3nd a p1c'],
+  ['meeting', 'wanna meet up this weekend?'],
+  ['meeting', 'i can pick you up after school'],
+  ['meeting', '¿dónde vives?'],
+  ['meeting', 'wo wohnst du?'],
+  ['gift-offer', 'ill get you robux'],
+  ['gift-offer', 'free vbucks'],
+  ['gift-offer', 'te regalo pavos'],
+  ['gift-offer', 'ich kaufe dir skins'],
+  ['flattery', 'youre so mature for your age'],
+  ['flattery', 'eres muy madura para tu edad'],
+  ['flattery', 'du bist so reif für dein alter'],
+  ['sexualisation', 'what are you wearing'],
+  ['threat', 'ill send them to everyone in your class'],
+  ['threat', 'si no me mandas más fotos'],
+  ['threat', 'sonst zeige ich sie deinen eltern'],
+  ['age-peer-impersonation', 'im 14 too'],
+  ['age-peer-impersonation', 'age is just a number'],
+  ['age-peer-impersonation', 'yo también tengo 13'],
+];
+
+describe('extractMessageSignals', () => {
+  it.each(POSITIVE)('%s in "%s"', (type, text) => {
+    expect(sig(text).types).toContain(type);
+  });
+
+  it.each([
+    'im 5 min away',
+    'u r a star',
+    'that was a great game',
+    'du bist so reif für dein alter',
+  ])('no age probe in "%s"', (text) => {
+    expect(sig(text).types).not.toContain('age-probe');
+  });
+
+  it('returns the stated age and the kind of contact detail', () => {
+    expect(sig('im 13 btw').disclosedAge).toBe(13);
+    expect(sig('i am twenty five').disclosedAge).toBe(25);
+    expect(sig('im 5 min away').disclosedAge).toBeNull();
+    expect(sig('call me 5551234567').contact).toBe('phone');
+    expect(sig('raidlead#4821').contact).toBe('handle');
+    expect(sig('bob@example.com').contact).toBe('email');
+  });
+
+  it('finds family and supervision cues, which are not risk signals', () => {
+    expect(sig('ok mum love you').cues).toContain('family-context');
+    expect(sig('gracias abuela').cues).toContain('family-context');
+    expect(sig('parents are cc’d on this thread').cues).toContain('supervision-present');
+    expect(sig('ok mum love you').types).toEqual([]);
+  });
+});
