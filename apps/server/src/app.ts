@@ -23,9 +23,11 @@ import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
 import { connectionRoutes } from './routes/connections.js';
 import { decisionRoutes } from './routes/decisions.js';
+import { messageRoutes } from './routes/messages.js';
 import { settingsRoutes } from './routes/settings.js';
 import { systemRoutes } from './routes/system.js';
 import { DecisionStatsRecorder } from './services/decision-stats.js';
+import { IngestService } from './services/ingest-service.js';
 import { PolicyService } from './services/policy-service.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -49,6 +51,7 @@ export interface AppServices {
   readonly keys: KeyAuthenticator;
   readonly metrics: AppMetrics;
   readonly stats: DecisionStatsRecorder;
+  readonly ingest: IngestService;
   readonly clock: Clock;
   /** False once shutdown has begun: /readyz then fails so load balancers stop sending traffic. */
   accepting: boolean;
@@ -109,9 +112,11 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
   const stats = new DecisionStatsRecorder(options.store, options.statsFlushMs ?? 5000, (error) =>
     app.log.error({ err: error }, 'decision statistics flush failed; will retry'),
   );
+  const policy = new PolicyService(options.store, { cacheTtlMs: options.cacheTtlMs ?? 60_000, clock, stats });
   const services: AppServices = {
     store: options.store,
-    policy: new PolicyService(options.store, { cacheTtlMs: options.cacheTtlMs ?? 60_000, clock, stats }),
+    policy,
+    ingest: new IngestService(options.store, policy, { clock }),
     keys: new KeyAuthenticator(options.store),
     metrics,
     stats,
@@ -164,6 +169,7 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
     settingsRoutes(scope.withTypeProvider<ZodTypeProvider>());
     connectionRoutes(scope.withTypeProvider<ZodTypeProvider>());
     decisionRoutes(scope.withTypeProvider<ZodTypeProvider>());
+    messageRoutes(scope.withTypeProvider<ZodTypeProvider>());
     adminRoutes(scope.withTypeProvider<ZodTypeProvider>());
     done();
   });

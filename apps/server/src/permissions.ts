@@ -19,6 +19,9 @@ export const PERMISSIONS = [
   'policy:write',
   'keys:manage',
   'audit:read',
+  'messages:create',
+  'alerts:read',
+  'conversations:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -34,13 +37,23 @@ const PLATFORM: readonly Permission[] = [
   'settings:write',
   'decisions:create',
   'policy:read',
+  'messages:create',
+  'alerts:read',
 ];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   /** The platform's backend: manages accounts and asks for decisions; cannot manage keys, policy or audit. */
   platform: new Set(PLATFORM),
   /** Human moderators: read what they need to judge a case; change nothing here. */
-  moderator: new Set<Permission>(['accounts:read', 'connections:read', 'guardians:read', 'settings:read', 'policy:read']),
+  moderator: new Set<Permission>([
+    'accounts:read',
+    'connections:read',
+    'guardians:read',
+    'settings:read',
+    'policy:read',
+    'alerts:read',
+    'conversations:read',
+  ]),
   /** The tenant's administrators: everything in their tenant. */
   admin: new Set<Permission>(PERMISSIONS),
   /** A regulator: read-only policy and audit (and, later, reports) of tenants that disclosed to them. */

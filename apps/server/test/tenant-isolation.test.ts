@@ -20,6 +20,7 @@ let a: TestTenant;
 let b: TestTenant;
 let c: TestTenant;
 let guardianRequestId = '';
+let alertIdOfA = 'al_none';
 
 /** Values for path parameters, by name: tenant A's identifiers. */
 const params = (): Record<string, string> => ({
@@ -30,6 +31,8 @@ const params = (): Record<string, string> => ({
   sessionId: 'iso-session',
   action: 'request',
   verdict: 'approve',
+  alertId: alertIdOfA,
+  conversationId: 'iso-conversation',
 });
 
 /** Example bodies and query strings, by "METHOD url". Every route with a body needs one. */
@@ -43,6 +46,9 @@ const EXAMPLES: Record<string, { body?: unknown; query?: string }> = {
   'POST /v1/keys': { body: { role: 'admin', label: 'isolation' } },
   'GET /v1/accounts/:id/connections': { query: 'viewer=iso-parent' },
   'GET /v1/audit': { query: 'limit=1000' },
+  'POST /v1/messages': {
+    body: { messages: [{ idempotencyKey: 'iso-m-0', conversationId: 'iso-conversation', sender: 'iso-adult', recipients: ['iso-child'], text: 'hi again' }] },
+  },
 };
 
 const TENANT_TABLES = [
@@ -114,6 +120,20 @@ beforeAll(async () => {
     payload: { changedBy: 'iso-child', acknowledgedWarning: true, sessionId: 'iso-session', changes: { 'location.collection': 'on' } },
   });
   await server.app.inject({ method: 'POST', url: '/v1/decisions', headers: h, payload: { action: 'message.send', actor: 'iso-adult', target: 'iso-child' } });
+  const grooming = [
+    'how old are you', 'you are so mature for your age', 'keep this our secret ok', 'are your parents home',
+    'add me on snap', 'send me a pic', 'lets meet this weekend just us', 'delete these messages',
+  ];
+  const ingested = await server.app.inject({
+    method: 'POST',
+    url: '/v1/messages',
+    headers: h,
+    payload: {
+      messages: grooming.map((text, i) => ({ idempotencyKey: `iso-m-${i}`, conversationId: 'iso-conversation', sender: 'iso-adult', recipients: ['iso-child'], text })),
+    },
+  });
+  alertIdOfA = ingested.json<{ results: { alertId: string | null }[] }>().results.find((r) => r.alertId)?.alertId ?? 'al_none';
+  expect(alertIdOfA).toMatch(/^al_/);
   await server.app.services.stats.flush();
 });
 afterAll(async () => {

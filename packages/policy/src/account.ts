@@ -32,6 +32,8 @@ export interface AccountRecord {
 export interface ResolvedAccount {
   readonly id: string;
   readonly band: AgeBand;
+  /** Completed years on the day of resolution, when a birth date is known (detection uses age gaps). */
+  readonly age: number | null;
   /** A child for every protective purpose: a child band, or unknown age where AGE-01 is in force. */
   readonly child: boolean;
   /** Age confirmed by a highly effective method (AGE-02). */

@@ -4,7 +4,7 @@
  * in-process use.
  */
 import { JURISDICTIONS, SafeguardError, type Decision, type Jurisdiction } from '@safeguard/core';
-import { dayNumberOf, deriveAgeBand, isHighlyEffective, type DayNumber } from './age.js';
+import { ageInYears, dayNumberOf, deriveAgeBand, isHighlyEffective, type DayNumber } from './age.js';
 import type { AccountRecord, ResolvedAccount, SettingAuthor } from './account.js';
 import { compileProfile, type CompiledProfile } from './compiled-profile.js';
 import { decideAction, type DecisionInput } from './decide.js';
@@ -89,6 +89,7 @@ export function createPolicyEngine(config: TenantPolicyConfig = DEFAULT_TENANT_P
     return {
       id: record.id,
       band,
+      age: record.birthDate != null && record.birthDate <= today ? ageInYears(record.birthDate, today) : null,
       child,
       heaa: isHighlyEffective(record.assuranceMethod),
       jurisdiction,

@@ -99,6 +99,8 @@ export async function migrateToLatest(handle: DatabaseHandle, schema?: string | 
   const migrator = new Migrator({
     db: handle.db,
     provider: migrationProvider,
+    // Migrations from parallel work may land with lower numbers than ones already applied.
+    allowUnorderedMigrations: true,
     ...(handle.dialect === 'postgres' && schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();

@@ -7,3 +7,4 @@ export * from './keys.js';
 export * from './migrations.js';
 export * from './schema.js';
 export * from './store.js';
+export * from './detection-store.js';

@@ -1,0 +1,302 @@
+/**
+ * Message ingestion with streaming grooming detection (issue 3).
+ *
+ * For each batch: messages already seen (same idempotency key) get their stored answer and are not
+ * processed again; new messages are scored in arrival order per conversation by the grooming
+ * detector, whose per-conversation state lives in the store, so processing can restart or move.
+ * Messages, states, participant scores and any alerts commit in ONE transaction before the batch
+ * is answered: an acknowledged message is never lost, and a retried batch changes nothing.
+ *
+ * Alerts: one per conversation (grooming), and one per account and month when its recent
+ * conversations with children form a risky tail (account-risk, Sentinel-style) although no single
+ * conversation alerted. Alert hooks (opening a moderation case) run inside the same transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '@safeguard/core';
+import {
+  aggregateAccountRisk,
+  createGroomingDetector,
+  type DetectedSignal,
+  type GroomingDetector,
+  type GroomingState,
+  type MessageAction,
+  type ParticipantFacts,
+} from '@safeguard/detect-text';
+import type { ResolvedAccount } from '@safeguard/policy';
+import {
+  DetectionStore,
+  type AlertRecord,
+  type ConversationRecord,
+  type MessageRecord,
+  type ParticipantScore,
+  type SafeguardStore,
+} from '@safeguard/store';
+import type { PolicyService } from './policy-service.js';
+
+export interface IncomingMessage {
+  readonly idempotencyKey: string;
+  readonly conversationId: string;
+  readonly sender: string;
+  readonly recipients: readonly string[];
+  readonly timestamp?: string | undefined;
+  readonly text: string;
+}
+
+export interface MessageSignal {
+  readonly type: string;
+  readonly participant: string | null;
+  readonly detail?: string | undefined;
+}
+
+export interface MessageResult {
+  readonly idempotencyKey: string;
+  readonly conversationId: string;
+  /** 0-based position of the message in its conversation. */
+  readonly index: number;
+  readonly action: MessageAction;
+  readonly duplicate: boolean;
+  /** Risk that the sender is grooming, after this message (0..1). */
+  readonly senderRisk: number;
+  /** The alert this message raised, if it raised one. */
+  readonly alertId: string | null;
+  readonly signals: readonly MessageSignal[];
+  readonly warnings: readonly string[];
+}
+
+/** Called inside the ingest transaction for every new alert (for example to open a case). */
+export type AlertHook = (store: SafeguardStore, tenantId: string, alert: AlertRecord) => Promise<void>;
+
+export interface IngestOptions {
+  readonly detector?: GroomingDetector;
+  readonly clock?: Clock;
+  readonly alertHooks?: readonly AlertHook[];
+}
+
+const ACCOUNT_WINDOW_DAYS = 30;
+
+/** Strings that PostgreSQL and JSON can both hold: lone surrogates and NUL become U+FFFD. */
+function wellFormed(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.toWellFormed().replace(/\u0000/g, '\uFFFD');
+}
+
+function participantFacts(id: string, account: ResolvedAccount | undefined): ParticipantFacts {
+  if (!account) return { id };
+  return account.age !== null ? { id, age: account.age, ageBand: account.band } : { id, ageBand: account.band };
+}
+
+export class IngestService {
+  readonly detector: GroomingDetector;
+  private readonly clock: Clock;
+  private readonly hooks: AlertHook[];
+
+  constructor(
+    private readonly store: SafeguardStore,
+    private readonly policy: PolicyService,
+    options: IngestOptions = {},
+  ) {
+    this.detector = options.detector ?? createGroomingDetector();
+    this.clock = options.clock ?? { now: () => new Date() };
+    this.hooks = [...(options.alertHooks ?? [])];
+  }
+
+  /** Registers a hook run for every new alert, inside the ingest transaction. */
+  onAlert(hook: AlertHook): void {
+    this.hooks.push(hook);
+  }
+
+  async ingest(tenantId: string, batch: readonly IncomingMessage[]): Promise<MessageResult[]> {
+    const receivedAt = this.clock.now().toISOString();
+    const ids = new Set<string>();
+    for (const m of batch) {
+      ids.add(m.sender);
+      for (const r of m.recipients) ids.add(r);
+    }
+    const accounts = await this.policy.resolveAccounts(tenantId, [...ids]);
+
+    return this.store.transaction(async (tx) => {
+      const detection = new DetectionStore(tx);
+      const stored = await detection.findMessages(tenantId, batch.map((m) => m.idempotencyKey));
+      const conversations = await detection.loadConversations(tenantId, [...new Set(batch.map((m) => m.conversationId))]);
+      const states = new Map<string, { record: ConversationRecord | undefined; state: GroomingState; seen: Set<string> }>();
+      const results: MessageResult[] = [];
+      const answered = new Map<string, MessageResult>();
+      const newMessages: MessageRecord[] = [];
+      const alerts: AlertRecord[] = [];
+
+      for (const m of batch) {
+        const previous = stored.get(m.idempotencyKey);
+        if (previous) {
+          results.push({
+            idempotencyKey: m.idempotencyKey,
+            conversationId: previous.conversationId,
+            index: previous.seq,
+            action: previous.action as MessageAction,
+            duplicate: true,
+            senderRisk: previous.senderRisk,
+            alertId: previous.alertId,
+            signals: previous.signals.map((s) => ({ type: s.type, participant: s.participant, ...(s.detail ? { detail: s.detail } : {}) })),
+            warnings: [],
+          });
+          continue;
+        }
+        const again = answered.get(m.idempotencyKey);
+        if (again) {
+          results.push({ ...again, duplicate: true });
+          continue;
+        }
+
+        let conv = states.get(m.conversationId);
+        if (!conv) {
+          const record = conversations.get(m.conversationId);
+          conv = {
+            record,
+            state: record ? (JSON.parse(record.state) as GroomingState) : this.detector.init(),
+            seen: new Set<string>(),
+          };
+          states.set(m.conversationId, conv);
+        }
+        const warnings: string[] = [];
+        const people = [m.sender, ...m.recipients];
+        const newcomers = people.filter((p) => !conv.seen.has(p));
+        for (const p of newcomers) conv.seen.add(p);
+        for (const p of people) if (!accounts.has(p)) warnings.push(`account "${p}" is not registered: its age is unknown`);
+        const index = conv.state.n;
+        const text = wellFormed(m.text);
+        const step = this.detector.step(
+          conv.state,
+          { from: m.sender, text, ...(m.timestamp ? { ts: m.timestamp } : {}) },
+          { index, ...(newcomers.length > 0 ? { participants: people.map((p) => participantFacts(p, accounts.get(p))) } : {}) },
+        );
+        conv.state = step.state;
+        let alertId: string | null = null;
+        if (step.alertRaised && !conv.record?.alertId) {
+          const assessment = this.detector.assess(conv.state);
+          alertId = `al_${randomUUID()}`;
+          alerts.push({
+            id: alertId,
+            kind: 'grooming',
+            dedupeKey: `grooming:${m.conversationId}`,
+            accountId: assessment.suspect,
+            conversationId: m.conversationId,
+            messageIndex: index,
+            score: assessment.score,
+            signals: [], // filled from the conversation's stored signals below
+            details: {
+              participants: Object.fromEntries(
+                Object.entries(assessment.participants).map(([id, a]) => [id, { score: a.score, reasons: a.reasons }]),
+              ),
+            },
+            status: 'open',
+            caseId: null,
+            raisedAt: receivedAt,
+          });
+        }
+        const signals = step.signals.map((s: DetectedSignal) => ({
+          type: s.type,
+          message: s.message,
+          participant: s.participant,
+          ...(s.detail ? { detail: s.detail } : {}),
+        }));
+        const result: MessageResult = {
+          idempotencyKey: m.idempotencyKey,
+          conversationId: m.conversationId,
+          index,
+          action: step.action,
+          duplicate: false,
+          senderRisk: step.senderRisk,
+          alertId,
+          signals: signals.map(({ message: _m, ...s }) => s),
+          warnings,
+        };
+        answered.set(m.idempotencyKey, result);
+        results.push(result);
+        newMessages.push({
+          idempotencyKey: m.idempotencyKey,
+          conversationId: m.conversationId,
+          seq: index,
+          senderId: m.sender,
+          recipients: m.recipients,
+          sentAt: m.timestamp ?? receivedAt,
+          receivedAt,
+          text,
+          textChars: text.length,
+          action: step.action,
+          senderRisk: step.senderRisk,
+          signals,
+          alertId,
+        });
+      }
+      if (newMessages.length === 0) return results;
+
+      await detection.insertMessages(tenantId, newMessages);
+
+      // Persist conversation states and per-participant scores.
+      const records: ConversationRecord[] = [];
+      const scores: ParticipantScore[] = [];
+      const alertedConversations = new Set(alerts.map((a) => a.conversationId));
+      for (const [id, conv] of states) {
+        const assessment = this.detector.assess(conv.state);
+        const alertId = conv.record?.alertId ?? alerts.find((a) => a.conversationId === id)?.id ?? null;
+        records.push({
+          id,
+          state: JSON.stringify(conv.state),
+          messages: conv.state.n,
+          score: assessment.score,
+          alertId,
+          retainText: (conv.record?.retainText ?? false) || alertedConversations.has(id),
+          firstAt: conv.record?.firstAt ?? receivedAt,
+          lastAt: receivedAt,
+        });
+        const withChild = this.hadChild(conv.state) || [...conv.seen].some((p) => accounts.get(p)?.child === true);
+        for (const [accountId, a] of Object.entries(assessment.participants)) {
+          scores.push({ conversationId: id, accountId, score: a.score, withChild, alerted: alertId !== null, lastAt: receivedAt });
+        }
+      }
+      await detection.saveConversations(tenantId, records);
+      await detection.saveParticipantScores(tenantId, scores);
+
+      // Account-level aggregation for adults whose conversations with children now look risky.
+      const since = new Date(Date.parse(receivedAt) - ACCOUNT_WINDOW_DAYS * 86_400_000).toISOString();
+      const month = receivedAt.slice(0, 7);
+      for (const s of scores) {
+        const account = accounts.get(s.accountId);
+        if (!s.withChild || s.score < 0.25 || !account || account.child) continue;
+        const recent = await detection.recentParticipantScores(tenantId, s.accountId, since);
+        const risk = aggregateAccountRisk(
+          recent.map((r) => ({ conversationId: r.conversationId, score: r.score, withChild: r.withChild, alert: r.alerted, at: r.lastAt })),
+        );
+        if (!risk.flagged || risk.reasons.includes('conversation-alert')) continue;
+        alerts.push({
+          id: `al_${randomUUID()}`,
+          kind: 'account-risk',
+          dedupeKey: `account-risk:${s.accountId}:${month}`,
+          accountId: s.accountId,
+          conversationId: null,
+          messageIndex: null,
+          score: risk.score,
+          signals: [],
+          details: { reasons: risk.reasons, tail: risk.tail, tailMean: risk.tailMean, conversationsWithChildren: risk.conversationsWithChildren },
+          status: 'open',
+          caseId: null,
+          raisedAt: receivedAt,
+        });
+      }
+
+      for (const alert of alerts) {
+        const withSignals =
+          alert.conversationId === null
+            ? alert
+            : { ...alert, signals: (await detection.conversationMessages(tenantId, alert.conversationId, { limit: 5000 })).flatMap((msg) => msg.signals) };
+        const { alert: saved, created } = await detection.raiseAlert(tenantId, withSignals);
+        if (created) for (const hook of this.hooks) await hook(tx, tenantId, saved);
+      }
+      return results;
+    });
+  }
+
+  /** Whether the detector state records a known minor among the participants. */
+  private hadChild(state: GroomingState): boolean {
+    return Object.values(state.participants).some((p) => (p.age !== null && p.age < 18) || (p.band !== null && p.band !== undefined && p.band !== 'adult' && p.band !== 'unknown'));
+  }
+}
