@@ -27,6 +27,7 @@ import { messageRoutes } from './routes/messages.js';
 import { settingsRoutes } from './routes/settings.js';
 import { systemRoutes } from './routes/system.js';
 import { DecisionStatsRecorder } from './services/decision-stats.js';
+import { ContactRiskService } from './services/contact-risk-service.js';
 import { IngestService } from './services/ingest-service.js';
 import { PolicyService } from './services/policy-service.js';
 
@@ -52,6 +53,7 @@ export interface AppServices {
   readonly metrics: AppMetrics;
   readonly stats: DecisionStatsRecorder;
   readonly ingest: IngestService;
+  readonly contactRisk: ContactRiskService;
   readonly clock: Clock;
   /** False once shutdown has begun: /readyz then fails so load balancers stop sending traffic. */
   accepting: boolean;
@@ -117,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
     store: options.store,
     policy,
     ingest: new IngestService(options.store, policy, { clock }),
+    contactRisk: new ContactRiskService(policy, clock),
     keys: new KeyAuthenticator(options.store),
     metrics,
     stats,

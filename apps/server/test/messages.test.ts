@@ -174,3 +174,30 @@ describe('conversation view and privacy', () => {
     expect(logs).not.toContain('maths homework');
   });
 });
+
+describe('contact-pattern risk', () => {
+  it('alerts on an adult who sends connection requests to many unconnected children', async () => {
+    const adult = 'collector';
+    await server.app.inject({ method: 'PUT', url: `/v1/accounts/${adult}`, headers: h(), payload: { birthDate: birthDateFor(41) } });
+    for (let i = 0; i < 8; i += 1) {
+      await server.app.inject({ method: 'PUT', url: `/v1/accounts/target-${i}`, headers: h(), payload: { birthDate: birthDateFor(11 + (i % 4)) } });
+      const r = await server.app.inject({ method: 'POST', url: '/v1/connections/request', headers: h(), payload: { actor: adult, target: `target-${i}` } });
+      // Each request is refused by policy (no shared connection), yet each attempt is recorded.
+      expect(r.statusCode).toBe(403);
+    }
+    const alerts = await server.app.inject({ method: 'GET', url: `/v1/alerts?kind=contact-risk&accountId=${adult}`, headers: h() });
+    const [alert] = alerts.json<{ alerts: { accountId: string; score: number; details: { reasons: { code: string }[] } }[] }>().alerts;
+    expect(alert?.accountId).toBe(adult);
+    expect(alert?.details.reasons.map((r) => r.code)).toContain('requests-to-unconnected-children');
+  });
+
+  it('does not alert on an adult with ordinary adult contacts', async () => {
+    await server.app.inject({ method: 'PUT', url: '/v1/accounts/sociable', headers: h(), payload: { birthDate: birthDateFor(30) } });
+    for (let i = 0; i < 8; i += 1) {
+      await server.app.inject({ method: 'PUT', url: `/v1/accounts/peer-${i}`, headers: h(), payload: { birthDate: birthDateFor(28 + i) } });
+      await server.app.inject({ method: 'POST', url: '/v1/connections/request', headers: h(), payload: { actor: 'sociable', target: `peer-${i}` } });
+    }
+    const alerts = await server.app.inject({ method: 'GET', url: '/v1/alerts?kind=contact-risk&accountId=sociable', headers: h() });
+    expect(alerts.json<{ alerts: unknown[] }>().alerts).toHaveLength(0);
+  });
+});

@@ -419,7 +419,8 @@ export class SafeguardStore {
 
   // ---- connections --------------------------------------------------------------------------
 
-  private async recordConnectionEvent(tenantId: string, actorId: string, targetId: string, type: string): Promise<void> {
+  /** Records a graph event; refused attempts are recorded too (contact-pattern risk needs them). */
+  async recordConnectionEvent(tenantId: string, actorId: string, targetId: string, type: string): Promise<void> {
     await this.db
       .insertInto('connection_events')
       .values({ tenant_id: tenantId, id: randomUUID(), actor_id: actorId, target_id: targetId, type, at: nowIso() })

@@ -56,6 +56,13 @@ export function connectionRoutes(app: ZodApp): void {
       const unknown = [actor, target].filter((a) => !accounts.has(a));
       if (unknown.length > 0) throw new SafeguardError('unknown_account', `Unknown account "${unknown[0] ?? ''}"`, { accounts: unknown });
 
+      // Contact-pattern risk: the adult side of any graph event with a child is re-assessed.
+      const assessContactRisk = async (): Promise<void> => {
+        const a = accounts.get(actor);
+        const b = accounts.get(target);
+        if (a && b && a.child !== b.child) await app.services.contactRisk.assess(store, tenantId, a.child ? target : actor);
+      };
+
       const guardianApproved = async (): Promise<boolean> =>
         approvedByGuardian !== undefined && (await policy.relationshipOf(tenantId, approvedByGuardian, actor)).actorIsGuardian;
 
@@ -71,8 +78,15 @@ export function connectionRoutes(app: ZodApp): void {
             decision.outcome === 'deny' &&
             // Accepting a request that was allowed when made: only blocks stop it now.
             (action === 'request' || decision.ruleIds.includes('SG-02'));
-          if (refused) throw policyDenied(decision);
-          if (decision.outcome === 'require_guardian' && !(await guardianApproved())) throw policyDenied(decision);
+          const blockedByGuardianRule = decision.outcome === 'require_guardian' && !(await guardianApproved());
+          if (refused || blockedByGuardianRule) {
+            if (action === 'request') {
+              // The attempt is itself a signal for contact-pattern risk, even though nothing is created.
+              await store.recordConnectionEvent(tenantId, actor, target, 'request');
+              await assessContactRisk();
+            }
+            throw policyDenied(decision);
+          }
           if (action === 'request') state = await store.requestConnection(tenantId, actor, target);
           else {
             await store.acceptConnection(tenantId, actor, target);
@@ -108,6 +122,7 @@ export function connectionRoutes(app: ZodApp): void {
           break;
       }
       policy.invalidateAccounts(tenantId, actor, target);
+      await assessContactRisk();
       return { action, state, decision };
     },
   );
