@@ -47,8 +47,8 @@ export async function hashImage(bytes: Uint8Array, options: DecodeOptions = {}):
 export async function hashImageFile(path: string, options: DecodeOptions = {}): Promise<ImageHashes> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const info = await stat(path);
-  if (!info.isFile()) throw new MediaInputError('unsupported_format', `${path} is not a regular file`);
-  if (info.size > maxBytes) throw new MediaInputError('too_many_bytes', `${path} is ${info.size} bytes; the limit is ${maxBytes}`, { bytes: info.size, maxBytes });
+  if (!info.isFile()) throw new MediaInputError('unsupported_format', 'not a regular file', { path });
+  if (info.size > maxBytes) throw new MediaInputError('too_many_bytes', `file is ${info.size} bytes; the limit is ${maxBytes}`, { path, bytes: info.size, maxBytes });
   return hashImage(await readFile(path), options);
 }
 
