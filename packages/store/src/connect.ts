@@ -83,8 +83,36 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', description: `sqlite:${file}`, close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew; on the hot paths (decisions, message ingestion) preparing costs
+ * more than running. Statements are reusable, and SQLite runs one query at a time on this
+ * connection, so prepared statements are cached by their SQL text (bounded).
+ */
+function withStatementCache(sqlite: SQLiteDatabase.Database, max = 2000): SQLiteDatabase.Database {
+  const cache = new Map<string, SQLiteDatabase.Statement>();
+  const cached = {
+    prepare(source: string): SQLiteDatabase.Statement {
+      let statement = cache.get(source);
+      if (!statement) {
+        statement = sqlite.prepare(source);
+        if (cache.size >= max) {
+          const oldest = cache.keys().next();
+          if (!oldest.done) cache.delete(oldest.value);
+        }
+        cache.set(source, statement);
+      }
+      return statement;
+    },
+    close(): SQLiteDatabase.Database {
+      cache.clear();
+      return sqlite.close();
+    },
+  };
+  return cached as unknown as SQLiteDatabase.Database;
 }
 
 export interface MigrationReport {

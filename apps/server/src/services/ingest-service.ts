@@ -32,6 +32,7 @@ import {
   type SafeguardStore,
 } from '@safeguard/store';
 import type { PolicyService } from './policy-service.js';
+import { TtlCache } from './ttl-cache.js';
 
 export interface IncomingMessage {
   readonly idempotencyKey: string;
@@ -66,6 +67,16 @@ export interface MessageResult {
 /** Called inside the ingest transaction for every new alert (for example to open a case). */
 export type AlertHook = (store: SafeguardStore, tenantId: string, alert: AlertRecord) => Promise<void>;
 
+interface QueuedBatch {
+  readonly tenantId: string;
+  readonly batch: readonly IncomingMessage[];
+  resolve(results: MessageResult[]): void;
+  reject(error: unknown): void;
+}
+
+/** Batches grouped into one transaction hold at most this many messages together. */
+const MAX_GROUP_MESSAGES = 8000;
+
 export interface IngestOptions {
   readonly detector?: GroomingDetector;
   readonly clock?: Clock;
@@ -73,6 +84,9 @@ export interface IngestOptions {
 }
 
 const ACCOUNT_WINDOW_DAYS = 30;
+/** An account's aggregation is re-run when a conversation score rises by this much, or after the interval. */
+const REAGGREGATE_SCORE_STEP = 0.05;
+const REAGGREGATE_INTERVAL_MS = 60_000;
 
 /** Strings that PostgreSQL and JSON can both hold: lone surrogates and NUL become U+FFFD. */
 function wellFormed(text: string): string {
@@ -89,6 +103,10 @@ export class IngestService {
   readonly detector: GroomingDetector;
   private readonly clock: Clock;
   private readonly hooks: AlertHook[];
+  private readonly queue: QueuedBatch[] = [];
+  private draining = false;
+  /** Highest conversation score an account was last aggregated for: skips repeating the same query. */
+  private readonly aggregatedAt = new TtlCache<string, number>(100_000, REAGGREGATE_INTERVAL_MS);
 
   constructor(
     private readonly store: SafeguardStore,
@@ -105,194 +123,256 @@ export class IngestService {
     this.hooks.push(hook);
   }
 
-  async ingest(tenantId: string, batch: readonly IncomingMessage[]): Promise<MessageResult[]> {
-    const receivedAt = this.clock.now().toISOString();
+  /**
+   * Ingests one batch. Batches arriving while another commits are grouped into one transaction
+   * (group commit): one disk sync for several batches, each answered only after that commit.
+   */
+  ingest(tenantId: string, batch: readonly IncomingMessage[]): Promise<MessageResult[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ tenantId, batch, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        let messages = 0;
+        let take = 0;
+        while (take < this.queue.length && (take === 0 || messages + (this.queue[take]?.batch.length ?? 0) <= MAX_GROUP_MESSAGES)) {
+          messages += this.queue[take]?.batch.length ?? 0;
+          take += 1;
+        }
+        const group = this.queue.splice(0, take);
+        try {
+          const prepared = await Promise.all(group.map((item) => this.prepare(item.tenantId, item.batch)));
+          const results = await this.store.transaction(async (tx) => {
+            const out: MessageResult[][] = [];
+            for (const [i, item] of group.entries()) out.push(await this.process(tx, item.tenantId, item.batch, prepared[i] ?? new Map()));
+            return out;
+          });
+          group.forEach((item, i) => item.resolve(results[i] ?? []));
+        } catch (error) {
+          if (group.length === 1) {
+            group[0]?.reject(error);
+            continue;
+          }
+          // One batch's failure must not fail the others: retry each in its own transaction.
+          for (const item of group) {
+            try {
+              const accounts = await this.prepare(item.tenantId, item.batch);
+              item.resolve(await this.store.transaction((tx) => this.process(tx, item.tenantId, item.batch, accounts)));
+            } catch (single) {
+              item.reject(single);
+            }
+          }
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Everything read outside the transaction (the accounts taking part). */
+  private async prepare(tenantId: string, batch: readonly IncomingMessage[]): Promise<Map<string, ResolvedAccount>> {
     const ids = new Set<string>();
     for (const m of batch) {
       ids.add(m.sender);
       for (const r of m.recipients) ids.add(r);
     }
-    const accounts = await this.policy.resolveAccounts(tenantId, [...ids]);
+    return this.policy.resolveAccounts(tenantId, [...ids]);
+  }
 
-    return this.store.transaction(async (tx) => {
-      const detection = new DetectionStore(tx);
-      const stored = await detection.findMessages(tenantId, batch.map((m) => m.idempotencyKey));
-      const conversations = await detection.loadConversations(tenantId, [...new Set(batch.map((m) => m.conversationId))]);
-      const states = new Map<string, { record: ConversationRecord | undefined; state: GroomingState; seen: Set<string> }>();
-      const results: MessageResult[] = [];
-      const answered = new Map<string, MessageResult>();
-      const newMessages: MessageRecord[] = [];
-      const alerts: AlertRecord[] = [];
+  private async process(
+    tx: SafeguardStore,
+    tenantId: string,
+    batch: readonly IncomingMessage[],
+    accounts: ReadonlyMap<string, ResolvedAccount>,
+  ): Promise<MessageResult[]> {
+    const receivedAt = this.clock.now().toISOString();
+    const detection = new DetectionStore(tx);
+    const stored = await detection.findMessages(tenantId, batch.map((m) => m.idempotencyKey));
+    const conversations = await detection.loadConversations(tenantId, [...new Set(batch.map((m) => m.conversationId))]);
+    const states = new Map<string, { record: ConversationRecord | undefined; state: GroomingState; seen: Set<string> }>();
+    const results: MessageResult[] = [];
+    const answered = new Map<string, MessageResult>();
+    const newMessages: MessageRecord[] = [];
+    const alerts: AlertRecord[] = [];
 
-      for (const m of batch) {
-        const previous = stored.get(m.idempotencyKey);
-        if (previous) {
-          results.push({
-            idempotencyKey: m.idempotencyKey,
-            conversationId: previous.conversationId,
-            index: previous.seq,
-            action: previous.action as MessageAction,
-            duplicate: true,
-            senderRisk: previous.senderRisk,
-            alertId: previous.alertId,
-            signals: previous.signals.map((s) => ({ type: s.type, participant: s.participant, ...(s.detail ? { detail: s.detail } : {}) })),
-            warnings: [],
-          });
-          continue;
-        }
-        const again = answered.get(m.idempotencyKey);
-        if (again) {
-          results.push({ ...again, duplicate: true });
-          continue;
-        }
-
-        let conv = states.get(m.conversationId);
-        if (!conv) {
-          const record = conversations.get(m.conversationId);
-          conv = {
-            record,
-            state: record ? (JSON.parse(record.state) as GroomingState) : this.detector.init(),
-            seen: new Set<string>(),
-          };
-          states.set(m.conversationId, conv);
-        }
-        const warnings: string[] = [];
-        const people = [m.sender, ...m.recipients];
-        const newcomers = people.filter((p) => !conv.seen.has(p));
-        for (const p of newcomers) conv.seen.add(p);
-        for (const p of people) if (!accounts.has(p)) warnings.push(`account "${p}" is not registered: its age is unknown`);
-        const index = conv.state.n;
-        const text = wellFormed(m.text);
-        const step = this.detector.step(
-          conv.state,
-          { from: m.sender, text, ...(m.timestamp ? { ts: m.timestamp } : {}) },
-          { index, ...(newcomers.length > 0 ? { participants: people.map((p) => participantFacts(p, accounts.get(p))) } : {}) },
-        );
-        conv.state = step.state;
-        let alertId: string | null = null;
-        if (step.alertRaised && !conv.record?.alertId) {
-          const assessment = this.detector.assess(conv.state);
-          alertId = `al_${randomUUID()}`;
-          alerts.push({
-            id: alertId,
-            kind: 'grooming',
-            dedupeKey: `grooming:${m.conversationId}`,
-            accountId: assessment.suspect,
-            conversationId: m.conversationId,
-            messageIndex: index,
-            score: assessment.score,
-            signals: [], // filled from the conversation's stored signals below
-            details: {
-              participants: Object.fromEntries(
-                Object.entries(assessment.participants).map(([id, a]) => [id, { score: a.score, reasons: a.reasons }]),
-              ),
-            },
-            status: 'open',
-            caseId: null,
-            raisedAt: receivedAt,
-          });
-        }
-        const signals = step.signals.map((s: DetectedSignal) => ({
-          type: s.type,
-          message: s.message,
-          participant: s.participant,
-          ...(s.detail ? { detail: s.detail } : {}),
-        }));
-        const result: MessageResult = {
+    for (const m of batch) {
+      const previous = stored.get(m.idempotencyKey);
+      if (previous) {
+        results.push({
           idempotencyKey: m.idempotencyKey,
-          conversationId: m.conversationId,
-          index,
-          action: step.action,
-          duplicate: false,
-          senderRisk: step.senderRisk,
-          alertId,
-          signals: signals.map(({ message: _m, ...s }) => s),
-          warnings,
+          conversationId: previous.conversationId,
+          index: previous.seq,
+          action: previous.action as MessageAction,
+          duplicate: true,
+          senderRisk: previous.senderRisk,
+          alertId: previous.alertId,
+          signals: previous.signals.map((s) => ({ type: s.type, participant: s.participant, ...(s.detail ? { detail: s.detail } : {}) })),
+          warnings: [],
+        });
+        continue;
+      }
+      const again = answered.get(m.idempotencyKey);
+      if (again) {
+        results.push({ ...again, duplicate: true });
+        continue;
+      }
+
+      let conv = states.get(m.conversationId);
+      if (!conv) {
+        const record = conversations.get(m.conversationId);
+        conv = {
+          record,
+          state: record ? (JSON.parse(record.state) as GroomingState) : this.detector.init(),
+          seen: new Set<string>(),
         };
-        answered.set(m.idempotencyKey, result);
-        results.push(result);
-        newMessages.push({
-          idempotencyKey: m.idempotencyKey,
-          conversationId: m.conversationId,
-          seq: index,
-          senderId: m.sender,
-          recipients: m.recipients,
-          sentAt: m.timestamp ?? receivedAt,
-          receivedAt,
-          text,
-          textChars: text.length,
-          action: step.action,
-          senderRisk: step.senderRisk,
-          signals,
-          alertId,
-        });
+        states.set(m.conversationId, conv);
       }
-      if (newMessages.length === 0) return results;
-
-      await detection.insertMessages(tenantId, newMessages);
-
-      // Persist conversation states and per-participant scores.
-      const records: ConversationRecord[] = [];
-      const scores: ParticipantScore[] = [];
-      const alertedConversations = new Set(alerts.map((a) => a.conversationId));
-      for (const [id, conv] of states) {
+      const warnings: string[] = [];
+      const people = [m.sender, ...m.recipients];
+      const newcomers = people.filter((p) => !conv.seen.has(p));
+      for (const p of newcomers) conv.seen.add(p);
+      for (const p of people) if (!accounts.has(p)) warnings.push(`account "${p}" is not registered: its age is unknown`);
+      const index = conv.state.n;
+      const text = wellFormed(m.text);
+      const step = this.detector.step(
+        conv.state,
+        { from: m.sender, text, ...(m.timestamp ? { ts: m.timestamp } : {}) },
+        { index, ...(newcomers.length > 0 ? { participants: people.map((p) => participantFacts(p, accounts.get(p))) } : {}) },
+      );
+      conv.state = step.state;
+      let alertId: string | null = null;
+      if (step.alertRaised && !conv.record?.alertId) {
         const assessment = this.detector.assess(conv.state);
-        const alertId = conv.record?.alertId ?? alerts.find((a) => a.conversationId === id)?.id ?? null;
-        records.push({
-          id,
-          state: JSON.stringify(conv.state),
-          messages: conv.state.n,
-          score: assessment.score,
-          alertId,
-          retainText: (conv.record?.retainText ?? false) || alertedConversations.has(id),
-          firstAt: conv.record?.firstAt ?? receivedAt,
-          lastAt: receivedAt,
-        });
-        const withChild = this.hadChild(conv.state) || [...conv.seen].some((p) => accounts.get(p)?.child === true);
-        for (const [accountId, a] of Object.entries(assessment.participants)) {
-          scores.push({ conversationId: id, accountId, score: a.score, withChild, alerted: alertId !== null, lastAt: receivedAt });
-        }
-      }
-      await detection.saveConversations(tenantId, records);
-      await detection.saveParticipantScores(tenantId, scores);
-
-      // Account-level aggregation for adults whose conversations with children now look risky.
-      const since = new Date(Date.parse(receivedAt) - ACCOUNT_WINDOW_DAYS * 86_400_000).toISOString();
-      const month = receivedAt.slice(0, 7);
-      for (const s of scores) {
-        const account = accounts.get(s.accountId);
-        if (!s.withChild || s.score < 0.25 || !account || account.child) continue;
-        const recent = await detection.recentParticipantScores(tenantId, s.accountId, since);
-        const risk = aggregateAccountRisk(
-          recent.map((r) => ({ conversationId: r.conversationId, score: r.score, withChild: r.withChild, alert: r.alerted, at: r.lastAt })),
-        );
-        if (!risk.flagged || risk.reasons.includes('conversation-alert')) continue;
+        alertId = `al_${randomUUID()}`;
         alerts.push({
-          id: `al_${randomUUID()}`,
-          kind: 'account-risk',
-          dedupeKey: `account-risk:${s.accountId}:${month}`,
-          accountId: s.accountId,
-          conversationId: null,
-          messageIndex: null,
-          score: risk.score,
-          signals: [],
-          details: { reasons: risk.reasons, tail: risk.tail, tailMean: risk.tailMean, conversationsWithChildren: risk.conversationsWithChildren },
+          id: alertId,
+          kind: 'grooming',
+          dedupeKey: `grooming:${m.conversationId}`,
+          accountId: assessment.suspect,
+          conversationId: m.conversationId,
+          messageIndex: index,
+          score: assessment.score,
+          signals: [], // filled from the conversation's stored signals below
+          details: {
+            participants: Object.fromEntries(
+              Object.entries(assessment.participants).map(([id, a]) => [id, { score: a.score, reasons: a.reasons }]),
+            ),
+          },
           status: 'open',
           caseId: null,
           raisedAt: receivedAt,
         });
       }
+      const signals = step.signals.map((s: DetectedSignal) => ({
+        type: s.type,
+        message: s.message,
+        participant: s.participant,
+        ...(s.detail ? { detail: s.detail } : {}),
+      }));
+      const result: MessageResult = {
+        idempotencyKey: m.idempotencyKey,
+        conversationId: m.conversationId,
+        index,
+        action: step.action,
+        duplicate: false,
+        senderRisk: step.senderRisk,
+        alertId,
+        signals: signals.map(({ message: _m, ...s }) => s),
+        warnings,
+      };
+      answered.set(m.idempotencyKey, result);
+      results.push(result);
+      newMessages.push({
+        idempotencyKey: m.idempotencyKey,
+        conversationId: m.conversationId,
+        seq: index,
+        senderId: m.sender,
+        recipients: m.recipients,
+        sentAt: m.timestamp ?? receivedAt,
+        receivedAt,
+        text,
+        textChars: text.length,
+        action: step.action,
+        senderRisk: step.senderRisk,
+        signals,
+        alertId,
+      });
+    }
+    if (newMessages.length === 0) return results;
 
-      for (const alert of alerts) {
-        const withSignals =
-          alert.conversationId === null
-            ? alert
-            : { ...alert, signals: (await detection.conversationMessages(tenantId, alert.conversationId, { limit: 5000 })).flatMap((msg) => msg.signals) };
-        const { alert: saved, created } = await detection.raiseAlert(tenantId, withSignals);
-        if (created) for (const hook of this.hooks) await hook(tx, tenantId, saved);
+    await detection.insertMessages(tenantId, newMessages);
+
+    // Persist conversation states and per-participant scores.
+    const records: ConversationRecord[] = [];
+    const scores: ParticipantScore[] = [];
+    const alertedConversations = new Set(alerts.map((a) => a.conversationId));
+    for (const [id, conv] of states) {
+      const assessment = this.detector.assess(conv.state);
+      const alertId = conv.record?.alertId ?? alerts.find((a) => a.conversationId === id)?.id ?? null;
+      records.push({
+        id,
+        state: JSON.stringify(conv.state),
+        messages: conv.state.n,
+        score: assessment.score,
+        alertId,
+        retainText: (conv.record?.retainText ?? false) || alertedConversations.has(id),
+        firstAt: conv.record?.firstAt ?? receivedAt,
+        lastAt: receivedAt,
+      });
+      const withChild = this.hadChild(conv.state) || [...conv.seen].some((p) => accounts.get(p)?.child === true);
+      for (const [accountId, a] of Object.entries(assessment.participants)) {
+        scores.push({ conversationId: id, accountId, score: a.score, withChild, alerted: alertId !== null, lastAt: receivedAt });
       }
-      return results;
-    });
+    }
+    await detection.saveConversations(tenantId, records);
+    await detection.saveParticipantScores(tenantId, scores);
+
+    // Account-level aggregation for adults whose conversations with children now look risky.
+    const since = new Date(Date.parse(receivedAt) - ACCOUNT_WINDOW_DAYS * 86_400_000).toISOString();
+    const month = receivedAt.slice(0, 7);
+    for (const s of scores) {
+      const account = accounts.get(s.accountId);
+      if (!s.withChild || s.score < 0.25 || !account || account.child) continue;
+      const memoKey = `${tenantId}\u0000${s.accountId}`;
+      const seen = this.aggregatedAt.get(memoKey);
+      if (seen !== undefined && s.score < seen + REAGGREGATE_SCORE_STEP) continue;
+      this.aggregatedAt.set(memoKey, Math.max(s.score, seen ?? 0));
+      const recent = await detection.recentParticipantScores(tenantId, s.accountId, since);
+      const risk = aggregateAccountRisk(
+        recent.map((r) => ({ conversationId: r.conversationId, score: r.score, withChild: r.withChild, alert: r.alerted, at: r.lastAt })),
+      );
+      if (!risk.flagged || risk.reasons.includes('conversation-alert')) continue;
+      alerts.push({
+        id: `al_${randomUUID()}`,
+        kind: 'account-risk',
+        dedupeKey: `account-risk:${s.accountId}:${month}`,
+        accountId: s.accountId,
+        conversationId: null,
+        messageIndex: null,
+        score: risk.score,
+        signals: [],
+        details: { reasons: risk.reasons, tail: risk.tail, tailMean: risk.tailMean, conversationsWithChildren: risk.conversationsWithChildren },
+        status: 'open',
+        caseId: null,
+        raisedAt: receivedAt,
+      });
+    }
+
+    for (const alert of alerts) {
+      const withSignals =
+        alert.conversationId === null
+          ? alert
+          : { ...alert, signals: (await detection.conversationMessages(tenantId, alert.conversationId, { limit: 5000 })).flatMap((msg) => msg.signals) };
+      const { alert: saved, created } = await detection.raiseAlert(tenantId, withSignals);
+      if (created) for (const hook of this.hooks) await hook(tx, tenantId, saved);
+    }
+    return results;
   }
 
   /** Whether the detector state records a known minor among the participants. */
