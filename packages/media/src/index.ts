@@ -3,6 +3,7 @@ export * from './pdq/core.js';
 export * from './pdq/image.js';
 export * from './pdq/pdq.js';
 export { referenceDownsample64 } from './pdq/reference.js';
+export { pdqWasmAvailable } from './pdq/pdq-wasm.js';
 export * from './index/types.js';
 export * from './index/pdq-store.js';
 export * from './index/linear.js';

@@ -15,6 +15,7 @@ import {
   pdqHashPixels,
   PDQ_DIHEDRAL_NAMES,
   popcount32,
+  pdqWasmAvailable,
   referenceDownsample64,
   type PixelImage,
 } from '../src/index.js';
@@ -27,10 +28,12 @@ describe('PDQ against the reference (decoder-independent PPM fixtures)', () => {
     it(`${row.file}: hash, quality and all 8 dihedral variants are bit-exact`, () => {
       const image = readPpm(join(FIXTURES, row.ppm));
       expect([image.width, image.height]).toEqual([row.width, row.height]);
-      const result = pdqHashPixels(image);
-      expect(result.hash).toBe(row.hash);
-      expect(result.quality).toBe(row.quality);
-      for (const name of PDQ_DIHEDRAL_NAMES) expect(result.dihedral[name], name).toBe(row.dihedral[name]);
+      for (const engine of ['auto', 'js'] as const) {
+        const result = pdqHashPixels(image, { engine });
+        expect(result.hash, engine).toBe(row.hash);
+        expect(result.quality, engine).toBe(row.quality);
+        for (const name of PDQ_DIHEDRAL_NAMES) expect(result.dihedral[name], `${engine} ${name}`).toBe(row.dihedral[name]);
+      }
     });
   }
 
@@ -108,6 +111,24 @@ function randomImage(width: number, height: number, channels: 1 | 3 | 4, seed: n
 }
 
 describe('the streaming hasher equals the literal port of the reference', () => {
+  it('uses the WebAssembly SIMD kernels on Node 20', () => {
+    expect(pdqWasmAvailable()).toBe(true);
+  });
+
+  it('WebAssembly and JavaScript engines agree bit for bit on random images, RGB and RGBA (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 5, max: 400 }), fc.integer({ min: 5, max: 400 }), fc.constantFrom<3 | 4>(3, 4), fc.integer(), (width, height, channels, seed) => {
+        const image = randomImage(width, height, channels, seed);
+        const wasm = pdqHashPixels(image);
+        const js = pdqHashPixels(image, { engine: 'js' });
+        expect(wasm.hash).toBe(js.hash);
+        expect(wasm.quality).toBe(js.quality);
+        expect(wasm.dihedral).toEqual(js.dihedral);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   it('on random images of random sizes (property)', () => {
     fc.assert(
       fc.property(
@@ -117,7 +138,7 @@ describe('the streaming hasher equals the literal port of the reference', () => 
         fc.integer(),
         (width, height, channels, seed) => {
           const image = randomImage(width, height, channels, seed);
-          const fast = pdqHashPixels(image);
+          const fast = pdqHashPixels(image, { engine: 'js' });
           const reference = pdqFromDownsample(referenceDownsample64(lumaFromPixels(image), width, height));
           expect(fast.hash).toBe(reference.hash);
           expect(fast.quality).toBe(reference.quality);

@@ -30,6 +30,7 @@ import {
 } from './core.js';
 import { formatPdqHex, PDQ_WORDS } from './hash256.js';
 import { assertPixelImage, type PixelImage } from './image.js';
+import { pdqDownsample64Wasm } from './pdq-wasm.js';
 
 /** Hashes with quality below this should be discarded, not matched or stored (PDQ's guidance). */
 export const PDQ_QUALITY_FLOOR = 50;
@@ -413,13 +414,22 @@ function resultFromWords(words: Uint32Array, quality: number): PdqResult {
 
 const ZERO_RESULT_WORDS = new Uint32Array(8 * PDQ_WORDS);
 
+export interface PdqHashOptions {
+  /**
+   * `auto` (default): the WebAssembly SIMD kernels when available, else JavaScript. `js` forces
+   * the pure-JavaScript path (identical results; used to cross-check and as a fallback).
+   */
+  readonly engine?: 'auto' | 'js';
+}
+
 /** PDQ of decoded pixels (see `PixelImage` for the channel conventions). */
-export function pdqHashPixels(image: PixelImage): PdqResult {
+export function pdqHashPixels(image: PixelImage, options: PdqHashOptions = {}): PdqResult {
   assertPixelImage(image);
   if (image.width < PDQ_MIN_HASHABLE_DIM || image.height < PDQ_MIN_HASHABLE_DIM) {
     return resultFromWords(ZERO_RESULT_WORDS.slice(), 0);
   }
-  return pdqFromDownsample(pdqDownsample64(image.width, image.height, (y, count, out) => lumaRows(image, y, count, out)));
+  const fast = options.engine === 'js' ? undefined : pdqDownsample64Wasm(image);
+  return pdqFromDownsample(fast ?? pdqDownsample64(image.width, image.height, (y, count, out) => lumaRows(image, y, count, out)));
 }
 
 /** PDQ of a float32 luma buffer (row-major `width × height`), e.g. from a video frame. */
