@@ -216,14 +216,14 @@ function columnKernel(kind: 'add' | 'addOut' | 'slide' | 'sub'): Code {
 
 interface Kernels {
   readonly memory: WasmMemory;
-  luma3(src: number, dst: number, n: number): void;
-  luma4(src: number, dst: number, n: number): void;
-  rowBox4(i0: number, i1: number, i2: number, i3: number, o0: number, o1: number, o2: number, o3: number, width: number, full: number, half: number, inverse: number): void;
-  rowSums4(i0: number, i1: number, i2: number, i3: number, o0: number, o1: number, o2: number, o3: number, width: number, full: number, half: number, inverse: number): void;
-  colAdd(sums: number, row: number, left: number, out: number, nbytes: number, divisor: number): void;
-  colAddOut(sums: number, row: number, left: number, out: number, nbytes: number, divisor: number): void;
-  colSlide(sums: number, row: number, left: number, out: number, nbytes: number, divisor: number): void;
-  colSub(sums: number, row: number, left: number, out: number, nbytes: number, divisor: number): void;
+  readonly luma3: (src: number, dst: number, n: number) => void;
+  readonly luma4: (src: number, dst: number, n: number) => void;
+  readonly rowBox4: (i0: number, i1: number, i2: number, i3: number, o0: number, o1: number, o2: number, o3: number, width: number, full: number, half: number, inverse: number) => void;
+  readonly rowSums4: (i0: number, i1: number, i2: number, i3: number, o0: number, o1: number, o2: number, o3: number, width: number, full: number, half: number, inverse: number) => void;
+  readonly colAdd: (sums: number, row: number, left: number, out: number, nbytes: number, divisor: number) => void;
+  readonly colAddOut: (sums: number, row: number, left: number, out: number, nbytes: number, divisor: number) => void;
+  readonly colSlide: (sums: number, row: number, left: number, out: number, nbytes: number, divisor: number) => void;
+  readonly colSub: (sums: number, row: number, left: number, out: number, nbytes: number, divisor: number) => void;
 }
 
 let kernels: Kernels | null | undefined;
