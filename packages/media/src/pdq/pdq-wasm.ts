@@ -2,17 +2,21 @@
  * The PDQ downsampler's hot loops as WebAssembly SIMD kernels, assembled from TypeScript at load
  * time (wasm-asm.ts). Why: JavaScript has no float32 arithmetic, so a bit-exact port must round
  * every operation through `Math.fround`, and those conversions, not the arithmetic, bound its
- * speed. WebAssembly's f32 and f32x4 operations are IEEE single precision exactly as the C++
- * reference's `float`, so the kernels compute the same bits 4–10× faster.
+ * speed. WebAssembly's f32x4 operations are IEEE single precision exactly like the C++
+ * reference's `float` (no fused multiply-add, round to nearest), so the kernels compute the same
+ * bits about 3× faster than the JS engine.
  *
- * Division of the running sums by the full window is, as in the JS path, a multiplication by the
- * double reciprocal rounded to f32 (exact for windows ≤ 1024; see pdq.ts); edge windows divide.
- * The orchestration (phases, ring buffer of rows, the 64-column second column pass) mirrors
- * pdq.ts's streaming design and stays in TypeScript. `pdqDownsample64Wasm` returns `undefined`
- * when WebAssembly SIMD is unavailable or the image needs windows > 1024, and callers fall back
- * to the JS path. Both paths are tested against the reference and against each other.
+ * Layout trick: the row filter is a sequential running sum along each row, so it cannot be
+ * vectorised along the row. Instead 4 rows are processed together, one per SIMD lane: luma is
+ * written "interleaved" (pixel x of rows y..y+3 adjacent), filtered, and transposed back into
+ * row-major rows (4×4 shuffles) for the column filter, which vectorises naturally across columns.
+ * All divisions are f32 divisions, exact for any window. The orchestration (phases, the ring of
+ * rows, the 64-column second column pass) mirrors pdq.ts's streaming design and stays in
+ * TypeScript. `pdqDownsample64Wasm` returns `undefined` when WebAssembly SIMD is unavailable or
+ * the pixels are grey (1–2 channels); callers then use the JS path. Both paths are tested against
+ * the reference and against each other.
  */
-import { assemble, Code, F32, F64, I32, V128 } from './wasm-asm.js';
+import { assemble, Code, F32, I32, V128 } from './wasm-asm.js';
 import { pdqDecimationIndices, pdqWindowSize } from './core.js';
 import type { PixelImage } from './image.js';
 
@@ -27,102 +31,139 @@ declare const WebAssembly: {
   readonly Instance: new (module: object, imports: object) => { readonly exports: object };
 };
 
-const MAX_RECIPROCAL_WINDOW = 1024;
 const f32x4Bytes = (v: number): number[] => Array.from(new Uint8Array(new Float32Array([v, v, v, v]).buffer));
 
-/** luma of `n` interleaved pixels with `stride` bytes each (3 = RGB, 4 = RGBA): 4 per SIMD step. */
+/**
+ * 4×4 transpose of the f32 lanes of four v128 locals (rows a, b, c, d) into four locals
+ * (columns), with 8 shuffles. `tmp` are four scratch v128 locals.
+ */
+function transpose(c: Code, rows: readonly number[], cols: readonly number[], tmp: readonly number[]): void {
+  const [a, b, cc, d] = rows as [number, number, number, number];
+  const [t0, t1, t2, t3] = tmp as [number, number, number, number];
+  c.get(a).get(b).i32x4Shuffle([0, 4, 1, 5]).set(t0); // a0 b0 a1 b1
+  c.get(a).get(b).i32x4Shuffle([2, 6, 3, 7]).set(t1); // a2 b2 a3 b3
+  c.get(cc).get(d).i32x4Shuffle([0, 4, 1, 5]).set(t2); // c0 d0 c1 d1
+  c.get(cc).get(d).i32x4Shuffle([2, 6, 3, 7]).set(t3); // c2 d2 c3 d3
+  c.get(t0).get(t2).i32x4Shuffle([0, 1, 4, 5]).set(cols[0]!);
+  c.get(t0).get(t2).i32x4Shuffle([2, 3, 6, 7]).set(cols[1]!);
+  c.get(t1).get(t3).i32x4Shuffle([0, 1, 4, 5]).set(cols[2]!);
+  c.get(t1).get(t3).i32x4Shuffle([2, 3, 6, 7]).set(cols[3]!);
+}
+
+const LUMA_COEFFS = [Math.fround(0.299), Math.fround(0.587), Math.fround(0.114)];
+
+/**
+ * Luma of 4 pixel rows (`stride` bytes per pixel: 3 = RGB, 4 = RGBA), written interleaved:
+ * element (x, row k) at dst + (4x + k)·4, so that the row filter can run the 4 rows in the 4
+ * SIMD lanes. Params: src, rowBytes, dst, width.
+ */
 function lumaKernel(stride: 3 | 4): Code {
-  const c = new Code([I32, I32, I32]); // src, dst, n
-  const [src, dst, n] = [0, 1, 2];
-  const i = c.local(I32);
+  const c = new Code([I32, I32, I32, I32]);
+  const [src, rowBytes, dst, width] = [0, 1, 2, 3];
+  const x = c.local(I32);
   const v = c.local(V128);
+  const rows = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)];
+  const cols = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)];
+  const tmp = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)];
+  // Byte k·stride + channel into the low byte of i32 lane k; the other bytes from a zero vector
+  // (a constant shuffle compiles to a single pshufb).
   const mask = (channel: number): number[] => {
-    const m = new Array<number>(16).fill(0x80);
+    const m = new Array<number>(16).fill(16);
     for (let k = 0; k < 4; k += 1) m[4 * k] = channel + k * stride;
     return m;
   };
-  const coeff = [Math.fround(0.299), Math.fround(0.587), Math.fround(0.114)];
   const lane = (channel: number): void => {
-    c.get(v).v128Const(mask(channel)).i8x16Swizzle().f32x4ConvertI32x4U().v128Const(f32x4Bytes(coeff[channel]!)).f32x4Mul();
+    c.get(v).v128Const(new Array<number>(16).fill(0)).i8x16Shuffle(mask(channel)).f32x4ConvertI32x4U().v128Const(f32x4Bytes(LUMA_COEFFS[channel]!)).f32x4Mul();
+  };
+  const pixelAddress = (k: number): void => {
+    c.get(src).get(rowBytes).i32(k).i32Mul().i32Add().get(x).i32(stride).i32Mul().i32Add();
   };
   c.whileLoop(
-    (k) => k.get(i).i32(3).i32Add().get(n).i32LtS(),
+    (k) => k.get(x).i32(3).i32Add().get(width).i32LtS(),
     (k) => {
-      k.get(src).get(i).i32(stride).i32Mul().i32Add().v128Load().set(v);
-      k.get(dst).get(i).i32(2).i32Shl().i32Add();
-      lane(0);
-      lane(1);
-      k.f32x4Add();
-      lane(2);
-      k.f32x4Add().v128Store();
-      k.get(i).i32(4).i32Add().set(i);
+      for (let r = 0; r < 4; r += 1) {
+        pixelAddress(r);
+        k.v128Load().set(v);
+        // (R·cr + G·cg) + B·cb, each product and sum rounded to f32, as the reference.
+        lane(0);
+        lane(1);
+        k.f32x4Add();
+        lane(2);
+        k.f32x4Add().set(rows[r]!);
+      }
+      transpose(k, rows, cols, tmp);
+      for (let j = 0; j < 4; j += 1) k.get(dst).get(x).i32(4).i32Shl().i32Add().get(cols[j]!).v128Store(16 * j);
+      k.get(x).i32(4).i32Add().set(x);
     },
   );
   c.whileLoop(
-    (k) => k.get(i).get(n).i32LtS(),
+    (k) => k.get(x).get(width).i32LtS(),
     (k) => {
-      const byte = (channel: number): void => {
-        k.get(src).get(i).i32(stride).i32Mul().i32Add().u8Load(channel).f32ConvertI32U().f32(coeff[channel]!).f32Mul();
-      };
-      k.get(dst).get(i).i32(2).i32Shl().i32Add();
-      byte(0);
-      byte(1);
-      k.f32Add();
-      byte(2);
-      k.f32Add().f32Store();
-      k.get(i).i32(1).i32Add().set(i);
+      for (let r = 0; r < 4; r += 1) {
+        k.get(dst).get(x).i32(4).i32Shl().i32Add();
+        for (let channel = 0; channel < 3; channel += 1) {
+          pixelAddress(r);
+          k.u8Load(channel).f32ConvertI32U().f32(LUMA_COEFFS[channel]!).f32Mul();
+          if (channel > 0) k.f32Add();
+        }
+        k.f32Store(4 * r);
+      }
+      k.get(x).i32(1).i32Add().set(x);
     },
   );
   return c;
 }
 
 /**
- * Box filter along 4 rows at once (4 independent f32 running sums hide each other's latency).
- * Params: in0..in3, out0..out3 (byte addresses), width, full, half, inverse (f64 1/full).
- * `divide` = false stores the running sums instead (for the second row pass, which only needs
- * 64 outputs per row and divides them itself).
+ * The reference's box filter along rows, for 4 rows at once, one row per SIMD lane (input and
+ * output interleaved as written by `lumaKernel`). Params: in, out, width, full, half.
+ * `divide` = false stores the running sums instead (the second row pass only needs 64 outputs
+ * per row and divides those itself).
  */
 function rowBoxKernel(divide: boolean): Code {
-  const c = new Code([I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64]);
-  const ins = [0, 1, 2, 3];
-  const outs = [4, 5, 6, 7];
-  const [width, full, half, inverse] = [8, 9, 10, 11];
+  const c = new Code([I32, I32, I32, I32, I32]);
+  const [input, output, width, full, half] = [0, 1, 2, 3, 4];
   const rb = c.local(I32);
   const lb = c.local(I32);
   const ob = c.local(I32);
   const size = c.local(F32);
-  const sums = [c.local(F32), c.local(F32), c.local(F32), c.local(F32)];
-  const add = (k: number): void => {
-    c.get(sums[k]!).get(ins[k]!).get(rb).i32Add().f32Load().f32Add();
-  };
-  const sub = (k: number): void => {
-    c.get(ins[k]!).get(lb).i32Add().f32Load().f32Sub();
-  };
-  /** out_k[ob] = sum_k (÷ size | × inverse); pass `mode` 'size' or 'inverse'. */
-  const store = (k: number, mode: 'size' | 'inverse'): void => {
-    c.get(outs[k]!).get(ob).i32Add().get(sums[k]!);
-    if (divide) {
-      if (mode === 'size') c.get(size).f32Div();
-      else c.f64PromoteF32().get(inverse).f64Mul().f32DemoteF64();
-    }
-    c.f32Store();
-  };
+  const sum = c.local(V128);
+  const fullV = c.local(V128);
+  c.get(full).f32ConvertI32S().f32x4Splat().set(fullV);
   const bytes = (local: number): void => {
-    c.get(local).i32(2).i32Shl();
+    c.get(local).i32(4).i32Shl();
   };
-  // Phase 1: accumulate half - 1 values.
+  const add = (): void => {
+    c.get(sum).get(input).get(rb).i32Add().v128Load().f32x4Add();
+  };
+  const sub = (): void => {
+    c.get(input).get(lb).i32Add().v128Load().f32x4Sub();
+  };
+  const store = (divisor: () => void): void => {
+    c.get(output).get(ob).i32Add().get(sum);
+    if (divide) {
+      divisor();
+      c.f32x4Div();
+    }
+    c.v128Store();
+  };
+  const bySize = (): void => {
+    c.get(size).f32x4Splat();
+  };
+  const step = (local: number): void => {
+    c.get(local).i32(16).i32Add().set(local);
+  };
+  // Phase 1: accumulate half − 1 values.
   c.whileLoop(
     (k) => {
       k.get(rb);
       bytes(half);
-      k.i32(4).i32Sub().i32LtS();
+      k.i32(16).i32Sub().i32LtS();
     },
     () => {
-      for (let k = 0; k < 4; k += 1) {
-        add(k);
-        c.set(sums[k]!);
-      }
-      c.get(rb).i32(4).i32Add().set(rb);
+      add();
+      c.set(sum);
+      step(rb);
     },
   );
   // Phase 2: growing window, outputs from column 0.
@@ -134,17 +175,15 @@ function rowBoxKernel(divide: boolean): Code {
       k.i32LtS();
     },
     () => {
-      for (let k = 0; k < 4; k += 1) {
-        add(k);
-        c.set(sums[k]!);
-        store(k, 'size');
-      }
-      c.get(rb).i32(4).i32Add().set(rb);
-      c.get(ob).i32(4).i32Add().set(ob);
+      add();
+      c.set(sum);
+      store(bySize);
+      step(rb);
+      step(ob);
       c.get(size).f32(1).f32Add().set(size);
     },
   );
-  // Phase 3: full window, add the right edge then subtract the left (the reference's order).
+  // Phase 3: full window; add the right edge, then subtract the left (the reference's order).
   c.whileLoop(
     (k) => {
       k.get(rb);
@@ -152,15 +191,13 @@ function rowBoxKernel(divide: boolean): Code {
       k.i32LtS();
     },
     () => {
-      for (let k = 0; k < 4; k += 1) {
-        add(k);
-        sub(k);
-        c.set(sums[k]!);
-        store(k, 'inverse');
-      }
-      c.get(rb).i32(4).i32Add().set(rb);
-      c.get(lb).i32(4).i32Add().set(lb);
-      c.get(ob).i32(4).i32Add().set(ob);
+      add();
+      sub();
+      c.set(sum);
+      store(() => c.get(fullV));
+      step(rb);
+      step(lb);
+      step(ob);
     },
   );
   // Phase 4: shrinking window.
@@ -172,15 +209,68 @@ function rowBoxKernel(divide: boolean): Code {
       k.i32LtS();
     },
     () => {
-      for (let k = 0; k < 4; k += 1) {
-        c.get(sums[k]!);
-        sub(k);
-        c.set(sums[k]!);
-        store(k, 'size');
+      c.get(sum);
+      sub();
+      c.set(sum);
+      store(bySize);
+      step(lb);
+      step(ob);
+    },
+  );
+  return c;
+}
+
+/**
+ * Converts between 4 row-major rows and the interleaved layout. `toRows` = true reads interleaved
+ * `src` and writes rows r0..r3; false reads rows and writes interleaved `src`.
+ * Params: interleaved, r0, r1, r2, r3, width.
+ */
+function reshapeKernel(toRows: boolean): Code {
+  const c = new Code([I32, I32, I32, I32, I32, I32]);
+  const [inter, width] = [0, 5];
+  const rowPtr = [1, 2, 3, 4];
+  const x = c.local(I32);
+  const a = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)];
+  const b = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)];
+  const tmp = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)];
+  const interAddress = (): void => {
+    c.get(inter).get(x).i32(4).i32Shl().i32Add();
+  };
+  const rowAddress = (k: number): void => {
+    c.get(rowPtr[k]!).get(x).i32(2).i32Shl().i32Add();
+  };
+  c.whileLoop(
+    (k) => k.get(x).i32(3).i32Add().get(width).i32LtS(),
+    (k) => {
+      for (let j = 0; j < 4; j += 1) {
+        if (toRows) interAddress();
+        else rowAddress(j);
+        k.v128Load(toRows ? 16 * j : 0).set(a[j]!);
       }
-      c.get(lb).i32(4).i32Add().set(lb);
-      c.get(ob).i32(4).i32Add().set(ob);
-      c.get(size).f32(1).f32Sub().set(size);
+      transpose(k, a, b, tmp);
+      for (let j = 0; j < 4; j += 1) {
+        if (toRows) rowAddress(j);
+        else interAddress();
+        k.get(b[j]!).v128Store(toRows ? 0 : 16 * j);
+      }
+      k.get(x).i32(4).i32Add().set(x);
+    },
+  );
+  c.whileLoop(
+    (k) => k.get(x).get(width).i32LtS(),
+    (k) => {
+      for (let j = 0; j < 4; j += 1) {
+        if (toRows) {
+          rowAddress(j);
+          interAddress();
+          k.f32Load(4 * j).f32Store();
+        } else {
+          interAddress();
+          rowAddress(j);
+          k.f32Load().f32Store(4 * j);
+        }
+      }
+      k.get(x).i32(1).i32Add().set(x);
     },
   );
   return c;
@@ -216,10 +306,12 @@ function columnKernel(kind: 'add' | 'addOut' | 'slide' | 'sub'): Code {
 
 interface Kernels {
   readonly memory: WasmMemory;
-  readonly luma3: (src: number, dst: number, n: number) => void;
-  readonly luma4: (src: number, dst: number, n: number) => void;
-  readonly rowBox4: (i0: number, i1: number, i2: number, i3: number, o0: number, o1: number, o2: number, o3: number, width: number, full: number, half: number, inverse: number) => void;
-  readonly rowSums4: (i0: number, i1: number, i2: number, i3: number, o0: number, o1: number, o2: number, o3: number, width: number, full: number, half: number, inverse: number) => void;
+  readonly luma3: (src: number, rowBytes: number, dst: number, width: number) => void;
+  readonly luma4: (src: number, rowBytes: number, dst: number, width: number) => void;
+  readonly rowBox: (input: number, output: number, width: number, full: number, half: number) => void;
+  readonly rowSums: (input: number, output: number, width: number, full: number, half: number) => void;
+  readonly toRows: (inter: number, r0: number, r1: number, r2: number, r3: number, width: number) => void;
+  readonly toInterleaved: (inter: number, r0: number, r1: number, r2: number, r3: number, width: number) => void;
   readonly colAdd: (sums: number, row: number, left: number, out: number, nbytes: number, divisor: number) => void;
   readonly colAddOut: (sums: number, row: number, left: number, out: number, nbytes: number, divisor: number) => void;
   readonly colSlide: (sums: number, row: number, left: number, out: number, nbytes: number, divisor: number) => void;
@@ -236,8 +328,10 @@ function getKernels(): Kernels | null {
       [
         { name: 'luma3', code: lumaKernel(3) },
         { name: 'luma4', code: lumaKernel(4) },
-        { name: 'rowBox4', code: rowBoxKernel(true) },
-        { name: 'rowSums4', code: rowBoxKernel(false) },
+        { name: 'rowBox', code: rowBoxKernel(true) },
+        { name: 'rowSums', code: rowBoxKernel(false) },
+        { name: 'toRows', code: reshapeKernel(true) },
+        { name: 'toInterleaved', code: reshapeKernel(false) },
         { name: 'colAdd', code: columnKernel('add') },
         { name: 'colAddOut', code: columnKernel('addOut') },
         { name: 'colSlide', code: columnKernel('slide') },
@@ -276,7 +370,7 @@ function layout(k: Kernels, sizes: readonly number[]): number[] {
 
 /**
  * The reference's 64×64 downsample computed with the kernels; `undefined` if they cannot be used
- * for this image (no SIMD, grey input, or a window over 1024 px).
+ * for this image (no WebAssembly SIMD, or grey input).
  */
 export function pdqDownsample64Wasm(image: PixelImage): Float32Array | undefined {
   const k = getKernels();
@@ -284,7 +378,6 @@ export function pdqDownsample64Wasm(image: PixelImage): Float32Array | undefined
   if (!k || (channels !== 3 && channels !== 4)) return undefined;
   const fullX = pdqWindowSize(w);
   const fullY = pdqWindowSize(h);
-  if (fullX > MAX_RECIPROCAL_WINDOW || fullY > MAX_RECIPROCAL_WINDOW) return undefined;
   const halfX = (fullX + 2) >> 1;
   const halfY = (fullY + 2) >> 1;
   const wp = Math.ceil(w / 4) * 4; // padded row length: column kernels work 4 lanes at a time
@@ -292,23 +385,24 @@ export function pdqDownsample64Wasm(image: PixelImage): Float32Array | undefined
   // The ring keeps the rows the column filter still needs: the window's left edge (fullY back)
   // through the 4 rows the row filter has just written.
   const ringRows = fullY + 4;
-  const [pix, luma, ring, sums1, block, sums2, scratch] = layout(k, [
+  const [pix, lumaI, boxI, ring, sums1, block, blockI, sumsI, scratch] = layout(k, [
     4 * rowBytes + 16,
+    4 * w * 4,
     4 * w * 4,
     ringRows * wp * 4,
     wp * 4,
     4 * wp * 4,
-    4 * wp * 4,
+    4 * w * 4,
+    4 * w * 4,
     3 * wp * 4,
-  ]) as [number, number, number, number, number, number, number];
+  ]) as [number, number, number, number, number, number, number, number, number];
   const bytes = new Uint8Array(k.memory.buffer);
   const floats = new Float32Array(k.memory.buffer);
   bytes.fill(0, ring, scratch + 3 * wp * 4);
-  const luma4 = channels === 3 ? k.luma3 : k.luma4;
+  const luma = channels === 3 ? k.luma3 : k.luma4;
   const slot = (r: number): number => ring + (r % ringRows) * wp * 4;
   const rows = pdqDecimationIndices(h);
   const cols = pdqDecimationIndices(w);
-  const inverseX = 1 / fullX;
 
   // Second column pass (64 columns), in JS: it touches 64 × h values.
   const out64 = new Float32Array(64 * 64);
@@ -353,14 +447,13 @@ export function pdqDownsample64Wasm(image: PixelImage): Float32Array | undefined
   let buffered = 0;
   const flush = (): void => {
     if (buffered === 0) return;
-    const inRow = (j: number): number => (j < buffered ? block + j * wp * 4 : block);
-    const outRow = (j: number): number => (j < buffered ? sums2 + j * wp * 4 : scratch + (j - 1) * wp * 4);
-    k.rowSums4(inRow(0), inRow(1), inRow(2), inRow(3), outRow(0), outRow(1), outRow(2), outRow(3), w, fullX, halfX, inverseX);
+    const inRow = (j: number): number => block + (j < buffered ? j : 0) * wp * 4;
+    k.toInterleaved(blockI, inRow(0), inRow(1), inRow(2), inRow(3), w);
+    k.rowSums(blockI, sumsI, w, fullX, halfX);
     for (let j = 0; j < buffered; j += 1) {
-      const base = (sums2 >> 2) + j * wp;
       for (let i = 0; i < 64; i += 1) {
         const c = cols[i]!;
-        sampled[i] = floats[base + c]! / Math.min(halfX + c, fullX, fullX + w - halfX - c);
+        sampled[i] = floats[(sumsI >> 2) + 4 * c + j]! / Math.min(halfX + c, fullX, fullX + w - halfX - c);
       }
       push2(sampled);
     }
@@ -390,10 +483,11 @@ export function pdqDownsample64Wasm(image: PixelImage): Float32Array | undefined
   for (let y = 0; y < h; y += 4) {
     const n = Math.min(4, h - y);
     bytes.set(data.subarray(y * rowBytes, (y + n) * rowBytes), pix);
-    luma4(pix, luma, n * w);
-    const inRow = (j: number): number => luma + Math.min(j, n - 1) * w * 4;
+    // Rows past the image's end (when h is not a multiple of 4) filter stale bytes into scratch.
+    luma(pix, rowBytes, lumaI, w);
+    k.rowBox(lumaI, boxI, w, fullX, halfX);
     const outRow = (j: number): number => (j < n ? slot(y + j) : scratch + (j - 1) * wp * 4);
-    k.rowBox4(inRow(0), inRow(1), inRow(2), inRow(3), outRow(0), outRow(1), outRow(2), outRow(3), w, fullX, halfX, inverseX);
+    k.toRows(boxI, outRow(0), outRow(1), outRow(2), outRow(3), w);
     for (let j = 0; j < n; j += 1) columnStep();
   }
   for (let j = 0; j < halfY - 1; j += 1) {

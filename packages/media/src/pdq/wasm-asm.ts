@@ -148,6 +148,15 @@ export class Code {
     return this.op(0xa2);
   }
   // SIMD
+  /** i8x16.shuffle: 16 byte-lane indices (0–15: first operand, 16–31: second). */
+  i8x16Shuffle(lanes: readonly number[]): this {
+    if (lanes.length !== 16) throw new RangeError('i8x16.shuffle takes 16 lanes');
+    return this.op(0xfd, ...uleb(0x0d), ...lanes);
+  }
+  /** i8x16.shuffle with the lanes given as four i32 lanes (0–3: first operand, 4–7: second). */
+  i32x4Shuffle(lanes: readonly [number, number, number, number]): this {
+    return this.op(0xfd, ...uleb(0x0d), ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+  }
   i8x16Swizzle(): this {
     return this.op(0xfd, ...uleb(0x0e));
   }
