@@ -23,13 +23,14 @@ const CONFIG = {
   textClip: 3,
   prefixes: [15, 60, 250],
   prefixWeight: 0.5,
+  segmentWeight: 3,
   folds: 4,
   keepTextWeights: 20000,
-  logistic: { epochs: 12, learningRate: 0.05, l2Text: 1e-5, l2Dense: 1e-4, seed: 20260301 },
+  logistic: {},
   maxFpr: 0.03,
   ...override,
 };
-CONFIG.logistic = { epochs: 30, learningRate: 0.2, l2Text: 1e-5, l2Dense: 1e-4, seed: 20260301, ...(override.logistic ?? {}) };
+CONFIG.logistic = { epochs: 40, learningRate: 0.5, l2Text: 1e-5, l2Dense: 1e-4, seed: 20260301, ...(override.logistic ?? {}) };
 
 const t0 = Date.now();
 const groups = dt.groupRecords(records);
@@ -52,7 +53,7 @@ for (const { record, group } of train) {
     if (prefixes.has(i + 1)) examples.push(builder.snapshot(label, CONFIG.prefixWeight, group));
   });
   fullIndex.push(examples.length);
-  examples.push(builder.snapshot(label, 1, group));
+  examples.push(builder.snapshot(label, record.source === 'vtpan' ? CONFIG.segmentWeight : 1, group));
 }
 // Flattened transcripts (every speaker unknown) are calibrated apart from attributed text.
 {

@@ -53,23 +53,34 @@ export function forEachHashedFeature(normalized: string, visit: (bucket: number)
 /** Tactics that count towards "how many different tactics" (disclosing one's own age is not one). */
 export const TACTIC_TYPES: readonly SignalType[] = SIGNAL_TYPES.filter((t) => t !== 'age-disclosure');
 
-/** Number of dense behaviour features: presence and capped count per signal type, plus diversity. */
-export const BEHAVIOUR_FEATURES = SIGNAL_TYPES.length * 2 + 1;
-export const COUNT_CAP = 3;
+/** Number of dense behaviour features: density per signal type, plus tactic diversity. */
+export const BEHAVIOUR_FEATURES = SIGNAL_TYPES.length + 1;
+/** Messages per stretch in which one occurrence of a tactic counts fully (see tactics.ts). */
+export const DENSITY_WINDOW = 30;
 
 /**
- * Dense behaviour features of one participant from its per-type signal counts (in SIGNAL_TYPES
- * order): [present_0..present_k, min(count,cap)/cap ..., distinct tactics / 6].
+ * Dense behaviour features of one participant from per-type signal counts (SIGNAL_TYPES order)
+ * and the participant's effective message count: for each type, min(1, count / max(1,
+ * messages / DENSITY_WINDOW)) — how densely the tactic appears, so a 10-message chat and a
+ * 5,000-message log are on one scale — and the number of dense tactics / 6.
  */
-export function behaviourFeatures(counts: readonly number[]): Float64Array {
+export function behaviourFeatures(counts: readonly number[], messages: number): Float64Array {
   const out = new Float64Array(BEHAVIOUR_FEATURES);
+  const needed = Math.max(1, messages / DENSITY_WINDOW);
   let distinct = 0;
   for (let i = 0; i < SIGNAL_TYPES.length; i += 1) {
-    const c = counts[i] ?? 0;
-    out[i] = c > 0 ? 1 : 0;
-    out[SIGNAL_TYPES.length + i] = Math.min(c, COUNT_CAP) / COUNT_CAP;
-    if (c > 0 && SIGNAL_TYPES[i] !== 'age-disclosure') distinct += 1;
+    const strength = Math.min(1, (counts[i] ?? 0) / needed);
+    out[i] = strength;
+    if (strength >= 0.5 && SIGNAL_TYPES[i] !== 'age-disclosure') distinct += 1;
   }
   out[BEHAVIOUR_FEATURES - 1] = Math.min(distinct, 6) / 6;
   return out;
+}
+
+/** Typical tokens per chat turn: a long pasted transcript counts as that many turns. */
+export const TOKENS_PER_TURN = 8;
+
+/** Effective message count of a participant for density: messages, or turns in long pastes. */
+export function effectiveMessages(messages: number, tokens: number): number {
+  return Math.max(messages, tokens / TOKENS_PER_TURN);
 }

@@ -6,10 +6,11 @@
  * - state is plain JSON of bounded size: counters per participant, never message text;
  * - participant risk = calibrated(learned model over the participant's own text and tactics)
  *   plus the age/context priors of age-context.ts, in logit units;
- * - a participant's risk counts towards an alert only once it has held at or above the threshold
- *   for `persistence` consecutive messages of that participant (one noisy message never alerts),
- *   after at least `minMessages` messages from them, or once they have written `segmentTokens`
- *   tokens (a flattened transcript arrives as one long message);
+ * - a participant's risk counts towards an alert only with persistence — it has held for
+ *   `persistence` consecutive messages of that participant, or it rests on tactics seen in at
+ *   least `persistence` different messages — and after at least `minMessages` messages from them
+ *   (or `segmentTokens` tokens: a flattened transcript arrives as one long message). One noisy
+ *   message never alerts;
  * - the conversation score is the highest such sustained risk seen so far, so it never falls and
  *   `alert === score >= threshold`; `alertAt` is the index of the message at which it first
  *   crossed, from genuine message-by-message processing.
@@ -17,7 +18,7 @@
 import { normalizeText, DEFAULT_MAX_SCORED_CHARS } from './normalize.js';
 import { extractMessageSignals } from './signals.js';
 import { SIGNAL_TYPES, type SignalType } from './lexicon.js';
-import { forEachHashedFeature } from './features.js';
+import { effectiveMessages, forEachHashedFeature } from './features.js';
 import { behaviourLogit, sigmoid, textTerm, type GroomingModel } from './model/model.js';
 import { defaultModel } from './model/index.js';
 import { agePrior, isPlatformAdult, isPlatformMinor, type AgeFacts, type AgeReason } from './age-context.js';
@@ -66,6 +67,8 @@ export type ParticipantState = {
   recent: number[];
   peak: number;
   impersonationReported: boolean;
+  /** Messages of this participant that showed at least one tactic. */
+  tacticMessages: number;
   /** Cached learned behaviour term and stated tactic evidence (change only when a signal is found). */
   beh: number;
   tac: number;
@@ -85,6 +88,9 @@ export type GroomingState = {
   supervision: number;
   /** Bumped whenever age facts or context cues change, invalidating cached priors. */
   ctx: number;
+  /** Who last asked someone's age, and at which message count, so a bare "12" reads as an age. */
+  probeBy: string | null;
+  probeAt: number;
   /** Keyed by participant id; '' holds messages whose speaker is unknown. */
   participants: Record<string, ParticipantState>;
 };
@@ -133,8 +139,7 @@ export interface GroomingDetector extends Detector<GroomingState> {
 }
 
 const UNKNOWN = '';
-/** Typical tokens per chat turn: a long pasted transcript counts as that many turns for tactic density. */
-const TOKENS_PER_TURN = 8;
+const BARE_AGE = /^(?:(?:im|i am|yeah|yes|ya|yep|tengo|soy|ich bin|bin|si|ja) )?(\d{1,2})(?: ?(?:yo|y\/o|years?|anos|jahre|f|m|u|you|and you|y tu|und du|wbu|hbu|lol))*[ ?!.]*$/;
 const HIGH_SEVERITY: ReadonlySet<SignalType> = new Set(['media-request', 'threat', 'sexualisation', 'meeting']);
 const WARN_TACTICS: ReadonlySet<SignalType> = new Set(['off-platform-move', 'media-request', 'meeting', 'secrecy', 'gift-offer', 'isolation-probe', 'threat']);
 const TYPE_INDEX = new Map<SignalType, number>(SIGNAL_TYPES.map((t, i) => [t, i]));
@@ -142,7 +147,7 @@ const TYPE_INDEX = new Map<SignalType, number>(SIGNAL_TYPES.map((t, i) => [t, i]
 function newParticipant(): ParticipantState {
   return {
     n: 0, tokens: 0, text: 0, counts: SIGNAL_TYPES.map(() => 0), age: null, declaredAge: null, band: null,
-    statedAge: null, risk: 0, recent: [], peak: 0, impersonationReported: false, beh: 0, tac: 0, prior: 0, pv: -1,
+    statedAge: null, risk: 0, recent: [], peak: 0, impersonationReported: false, tacticMessages: 0, beh: 0, tac: 0, prior: 0, pv: -1,
   };
 }
 
@@ -204,12 +209,16 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
       p.pv = state.ctx;
     }
     const raw = model.bias + textTerm(model, p.text, p.tokens) + p.beh;
-    const cal = id === UNKNOWN ? model.segmentCalibration : model.calibration;
+    if (id === UNKNOWN) {
+      const cal = model.segmentCalibration;
+      return sigmoid(COMBINATION.segmentModelWeight * (cal.a * raw + cal.b) + COMBINATION.segmentTacticWeight * p.tac + p.prior + COMBINATION.base);
+    }
+    const cal = model.calibration;
     return sigmoid(COMBINATION.modelWeight * (cal.a * raw + cal.b) + p.tac + p.prior + COMBINATION.base);
   }
 
   function init(): GroomingState {
-    return { v: 1, n: 0, peak: 0, alertAt: null, family: 0, supervision: 0, ctx: 0, participants: {} };
+    return { v: 1, n: 0, peak: 0, alertAt: null, family: 0, supervision: 0, ctx: 0, probeBy: null, probeAt: 0, participants: {} };
   }
 
   function step(state: GroomingState, message: ConversationMessage, ctx: DetectorContext): GroomingStepResult {
@@ -221,7 +230,18 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
     const p = participant(state, senderId);
     const text = typeof message.text === 'string' ? message.text : '';
     const normalized = normalizeText(text, maxChars);
-    const found = extractMessageSignals(normalized);
+    let found = extractMessageSignals(normalized);
+    // A bare answer ("12", "13 f", "yeah 12 u?") shortly after someone else asked for an age is
+    // that speaker's age: children rarely write "i am 12" when asked.
+    if (found.disclosedAge === null && state.probeBy !== null && state.probeBy !== senderId && state.n - state.probeAt <= 3) {
+      const m = BARE_AGE.exec(normalized);
+      const age = m?.[1] !== undefined ? Number(m[1]) : NaN;
+      if (age >= 5 && age <= 99) found = { ...found, disclosedAge: age, types: [...found.types, 'age-disclosure'] };
+    }
+    if (found.types.includes('age-probe')) {
+      state.probeBy = senderId;
+      state.probeAt = state.n;
+    }
     let weightSum = 0;
     const w = model.text;
     p.tokens += forEachHashedFeature(normalized, (b) => {
@@ -237,8 +257,9 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
       const detail = type === 'off-platform-move' && found.contact !== null ? found.contact : undefined;
       signals.push(detail === undefined ? { type, message: index, participant: participantOut } : { type, message: index, participant: participantOut, detail });
     }
-    if (found.types.length > 0) p.beh = behaviourLogit(model, p.counts);
-    p.tac = tacticLogit(p.counts, Math.max(p.n, p.tokens / TOKENS_PER_TURN));
+    const effective = effectiveMessages(p.n, p.tokens);
+    p.beh = behaviourLogit(model, p.counts, effective);
+    p.tac = tacticLogit(p.counts, effective);
     if (found.disclosedAge !== null && (p.statedAge === null || found.disclosedAge < p.statedAge)) {
       p.statedAge = found.disclosedAge;
       state.ctx += 1;
@@ -254,8 +275,8 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
         p.impersonationReported = true;
         const i = TYPE_INDEX.get('age-peer-impersonation');
         if (i !== undefined) p.counts[i] = (p.counts[i] ?? 0) + 1;
-        p.beh = behaviourLogit(model, p.counts);
-        p.tac = tacticLogit(p.counts, Math.max(p.n, p.tokens / TOKENS_PER_TURN));
+        p.beh = behaviourLogit(model, p.counts, effectiveMessages(p.n, p.tokens));
+        p.tac = tacticLogit(p.counts, effectiveMessages(p.n, p.tokens));
         signals.push({ type: 'age-peer-impersonation', message: index, participant: participantOut, detail: 'age-mismatch' });
       }
     }
@@ -263,11 +284,18 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
     p.risk = riskOf(state, senderId, p);
     p.recent.push(p.risk);
     if (p.recent.length > persistence) p.recent.shift();
-    // A long single message (a pasted or flattened segment) is enough evidence on its own.
-    const enoughEvidence = (p.n >= policy.minMessages && p.recent.length >= persistence) || p.tokens >= policy.segmentTokens;
-    if (enoughEvidence) {
-      let sustained = 1;
-      for (const r of p.recent) if (r < sustained) sustained = r;
+    if (found.types.some((t) => t !== 'age-disclosure')) p.tacticMessages += 1;
+    // Persistence, two ways, neither of which one noisy message can satisfy: the risk held for
+    // `persistence` consecutive messages of this participant, or the current risk rests on tactics
+    // seen in at least `persistence` different messages. A long single message (a pasted or
+    // flattened segment) is enough evidence on its own.
+    if (p.n >= policy.minMessages || p.tokens >= policy.segmentTokens) {
+      let sustained = 0;
+      if (p.recent.length >= persistence || p.tokens >= policy.segmentTokens) {
+        sustained = 1;
+        for (const r of p.recent) if (r < sustained) sustained = r;
+      }
+      if (p.tacticMessages >= persistence && p.risk > sustained) sustained = p.risk;
       if (sustained > p.peak) p.peak = sustained;
     }
     // Others' risk moves with age facts and cues; their persistence windows move only with their own messages.

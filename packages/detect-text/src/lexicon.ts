@@ -112,6 +112,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
     en: [
       `(?:dont|do not|never|dnt|wont|shouldnt|cant|mustnt) (?:tell|show|mention|say (?:anything|nothing) to) (?:anyone|anybody|no one|nobody|${YOUR}|people|ppl|them|her|him|${PARENT}|friends|ne1)`,
       '(?:our|a|lil|little) (?:little |lil )?secret',
+      '(?:dont|do not|dnt) (?:tell|show) (?!me\\b|you\\b|u\\b|ya\\b|up\\b|off\\b)[a-z][a-z0-9_]*',
       '(?:keep|kept) (?:this|it|that|us|things|what we) (?:between us|a secret|secret|quiet|to ourselves|on the dl|private)',
       `between (?:${YOU} and me|${YOU} and i|us two|us)`,
       `(?:delete|erase|clear|wipe|unsend|remove) (?:this|these|the|our|those|all|${YOUR}|my|all the|everything)? ?(?:chat|chats|messages|msgs|texts|convo|conversation|pics|pictures|photos|history|dms|it after)`,
@@ -243,6 +244,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
     en: [
       `(?:ill|i will|i can|i could|let me|i wanna|i want to|ima|imma|i would|i might|i gonna) (?:buy|get|send|give|gift|pay for|hook) (?:${YOU}|ya)`,
       `(?:free|some|\\d+|extra|more|${YOUR}|the) ${CURRENCY}`,
+      `(?:give|send|gift) (?:${YOU} |ya )?(?:some |free |a |the )?${CURRENCY}`,
       '(?:robux|vbucks|v bucks|gift ?card|gift ?code|giftcard)',
       '(?:steam|amazon|itunes|apple|google play|psn|xbox|roblox|fortnite|nintendo|visa) (?:card|gift|code|credit|points|voucher)',
       `(?:paypal|venmo|cashapp|cash app|zelle|revolut) (?:${YOU}|me ${YOUR})`,
@@ -356,16 +358,24 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       '(?:mom|dad|mum|grandma|grandpa) here',
       `(?:${YOUR} (?:dad|mom|mum) and i)|(?:grandma|grandpa|nana|auntie|uncle \\w+|aunt \\w+) loves ${YOU}`,
       '(?:your|ur) (?:little )?(?:brother|sister|cousin) (?:says|wants|misses)',
+      // What a parent or guardian tells a child who is home alone: protect, not isolate.
+      '(?:lock|dont open|do not open|dont answer|do not answer) the (?:front )?door',
+      '(?:dinner|food|lunch|pasta|pizza|soup) is (?:in the (?:fridge|oven|microwave)|ready)',
     ],
     es: [
       '(?:hola|gracias|si|vale|ok|te quiero|adios|buenas noches|perdon|bueno) (?:mama|mami|papa|papi|abuela|abuelo|abue|tia|tio)',
       '(?:soy|habla) (?:tu )?(?:mama|papa|abuela|abuelo|tia|tio)',
       '(?:besos|te quiere),? (?:mama|papa|la abuela|el abuelo|tu abuela|tu tia|tu tio)',
+      '(?:no abras|no le abras) la puerta',
+      'cierra la puerta con llave',
+      'hay comida en la nevera',
     ],
     de: [
       '(?:hallo|hi|danke|ja|nein|ok|okay|hab dich lieb|tschuss|gute nacht|sorry|gut) (?:mama|mami|papa|papi|oma|opa|tante|onkel)',
       '(?:hier ist|ich bins) (?:mama|papa|oma|opa|deine (?:mama|oma|tante)|dein (?:papa|opa|onkel))',
       '(?:deine|dein) (?:oma|opa|mama|papa|tante|onkel)(?: \\w+)? (?:hat dich lieb|vermisst dich)',
+      '(?:schliess|sperr) die (?:tur|haustur) ab',
+      'mach (?:niemandem )?die tur nicht auf',
     ],
   },
   'supervision-present': {

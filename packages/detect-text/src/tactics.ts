@@ -12,6 +12,7 @@
  * halved because a text model trained on one source partly learns that source's style (issue 3).
  */
 import { SIGNAL_TYPES, type SignalType } from './lexicon.js';
+import { DENSITY_WINDOW } from './features.js';
 
 export const TACTIC_WEIGHTS: Readonly<Record<SignalType, number>> = {
   'age-probe': 0.6,
@@ -28,13 +29,10 @@ export const TACTIC_WEIGHTS: Readonly<Record<SignalType, number>> = {
   'age-peer-impersonation': 1.5,
 };
 
-/**
- * Tactics are evidence per stretch of conversation: in a participant's first `DENSITY_WINDOW`
- * messages one occurrence counts fully; over a longer history a tactic needs one occurrence per
- * `DENSITY_WINDOW` messages to count fully. Without this, anyone who chats for long enough shows
- * every tactic once (the child's side of a long chat too).
- */
-export const DENSITY_WINDOW = 30;
+// Tactics are evidence per stretch of conversation (DENSITY_WINDOW in features.ts): in a
+// participant's first 30 messages one occurrence counts fully; over a longer history a tactic needs
+// one occurrence per 30 messages. Without this, anyone who chats long enough shows every tactic
+// once (the child's side of a long chat too).
 /** Bonus when a participant shows at least `MULTI_TACTIC_MIN` different tactics. */
 export const MULTI_TACTIC_BONUS = 0.5;
 export const MULTI_TACTIC_MIN = 3;
@@ -42,6 +40,13 @@ export const MULTI_TACTIC_MIN = 3;
 export const COMBINATION = {
   /** Multiplier on the calibrated model log-odds. */
   modelWeight: 0.5,
+  /**
+   * For text whose speaker is unknown (a flattened transcript of both sides), tactics cannot be
+   * attributed to anyone — a child's reply and an adult's request look alike — so tactic
+   * evidence counts for less and the learned model, calibrated on such segments, for more.
+   */
+  segmentTacticWeight: 0.25,
+  segmentModelWeight: 1,
   /** Base log-odds before any evidence: most conversations are benign. */
   base: -1.5,
 } as const;

@@ -12,7 +12,7 @@
 import { normalizeText, DEFAULT_MAX_SCORED_CHARS } from './normalize.js';
 import { extractMessageSignals } from './signals.js';
 import { SIGNAL_TYPES } from './lexicon.js';
-import { BEHAVIOUR_FEATURES, HASH_BUCKETS, behaviourFeatures, forEachHashedFeature } from './features.js';
+import { BEHAVIOUR_FEATURES, HASH_BUCKETS, behaviourFeatures, effectiveMessages, forEachHashedFeature } from './features.js';
 
 export interface TrainingExample {
   readonly idx: Int32Array;
@@ -51,7 +51,7 @@ export class ParticipantExampleBuilder {
     const idx = Int32Array.from(keys);
     const denom = this.tokens + this.tokenPrior;
     const val = Float32Array.from(keys.map((k) => (this.counts.get(k) ?? 0) / denom));
-    return { idx, val, dense: behaviourFeatures(this.signalCounts), label, weight, group };
+    return { idx, val, dense: behaviourFeatures(this.signalCounts, effectiveMessages(this.messages, this.tokens)), label, weight, group };
   }
 }
 

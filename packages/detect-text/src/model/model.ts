@@ -8,7 +8,10 @@
  * stores only non-zero weights (sparse indices and int16-quantised weights, base64) so the
  * committed file stays small.
  */
-import { BEHAVIOUR_FEATURES, behaviourFeatures } from '../features.js';
+import { BEHAVIOUR_FEATURES, DENSITY_WINDOW } from '../features.js';
+import { SIGNAL_TYPES } from '../lexicon.js';
+
+const AGE_DISCLOSURE_INDEX = SIGNAL_TYPES.indexOf('age-disclosure');
 
 export interface SerializedModel {
   readonly version: string;
@@ -125,10 +128,17 @@ export function textTerm(model: GroomingModel, weightSum: number, tokens: number
   return t > model.textClip ? model.textClip : t < -model.textClip ? -model.textClip : t;
 }
 
-/** Behaviour term from per-type signal counts (SIGNAL_TYPES order). */
-export function behaviourLogit(model: GroomingModel, counts: readonly number[]): number {
-  const f = behaviourFeatures(counts);
+/** Behaviour term from per-type signal counts (SIGNAL_TYPES order) and effective message count. */
+export function behaviourLogit(model: GroomingModel, counts: readonly number[], messages: number): number {
+  // Same features as `behaviourFeatures`, computed without allocating (this runs per message).
+  const needed = Math.max(1, messages / DENSITY_WINDOW);
+  const types = BEHAVIOUR_FEATURES - 1;
   let s = 0;
-  for (let i = 0; i < f.length; i += 1) s += (f[i] ?? 0) * (model.behaviour[i] ?? 0);
-  return s;
+  let distinct = 0;
+  for (let i = 0; i < types; i += 1) {
+    const strength = Math.min(1, (counts[i] ?? 0) / needed);
+    s += strength * (model.behaviour[i] ?? 0);
+    if (strength >= 0.5 && i !== AGE_DISCLOSURE_INDEX) distinct += 1;
+  }
+  return s + (Math.min(distinct, 6) / 6) * (model.behaviour[types] ?? 0);
 }
