@@ -7,4 +7,5 @@ export * from './keys.js';
 export * from './migrations.js';
 export * from './schema.js';
 export * from './store.js';
+export * from './cases-store.js';
 export * from './detection-store.js';
