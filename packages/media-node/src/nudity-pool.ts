@@ -35,6 +35,11 @@ export interface NudityClassifierOptions {
   readonly decode?: DecodeOptions;
   /** How long to wait for the model to load (default 60 s). */
   readonly startTimeoutMs?: number;
+  /**
+   * tfjs backend: `wasm` (default, SIMD WebAssembly, ~15 images/s per core) or `cpu` (pure
+   * JavaScript, ~20× slower; for benchmarks and for diagnosing WebAssembly problems only).
+   */
+  readonly backend?: 'wasm' | 'cpu';
 }
 
 export interface NudityClassification {
@@ -125,6 +130,7 @@ export class NudityClassifierPool {
       maxQueue,
       timeoutMs: options.timeoutMs ?? 10_000,
       startTimeoutMs: options.startTimeoutMs ?? 60_000,
+      backend: options.backend ?? 'wasm',
       decode: options.decode ?? {},
     };
   }
@@ -159,7 +165,7 @@ export class NudityClassifierPool {
   }
 
   private spawn(): Promise<Slot> {
-    const worker = new Worker(WORKER_PATH, { workerData: { wasmDir: this.wasmDir, modelName: 'MobileNetV2' } });
+    const worker = new Worker(WORKER_PATH, { workerData: { wasmDir: this.wasmDir, modelName: 'MobileNetV2', backend: this.options.backend } });
     const slot: Slot = { worker, job: undefined, timer: undefined, ready: false };
     this.slots.push(slot);
     return new Promise<Slot>((resolve, reject) => {

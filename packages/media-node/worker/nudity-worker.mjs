@@ -15,13 +15,18 @@ const SIZE = 224;
 
 async function main() {
   const tf = await import('@tensorflow/tfjs');
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  wasm.setWasmPaths(workerData.wasmDir);
-  // One thread per worker: parallelism comes from the pool, and a threaded wasm build would
-  // spawn helpers of its own.
-  wasm.setThreadsCount?.(1);
   const started = performance.now();
-  if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend failed to initialise');
+  if (workerData.backend === 'cpu') {
+    // Pure-JavaScript backend: ~20x slower; only for benchmarks and diagnosing wasm problems.
+    await tf.setBackend('cpu');
+  } else {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths(workerData.wasmDir);
+    // One thread per worker: parallelism comes from the pool, and a threaded wasm build would
+    // spawn helpers of its own.
+    wasm.setThreadsCount?.(1);
+    if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend failed to initialise');
+  }
   await tf.ready();
   const nsfwjs = await import('nsfwjs');
   // nsfwjs announces the default model on console.info; keep worker output quiet.

@@ -84,6 +84,8 @@ export class MultiIndexPdqIndex implements HashIndex {
   /** Positions [0, indexed) are in the tables; [indexed, size) are the linearly scanned tail. */
   private indexed = 0;
   private readonly options: MultiIndexOptions;
+  /** Reused candidate buffer (grows to the largest candidate set seen). */
+  private scratch = new Uint32Array(4096);
 
   constructor(options: MultiIndexOptions = {}) {
     this.options = options;
@@ -215,9 +217,39 @@ export class MultiIndexPdqIndex implements HashIndex {
     return cost < this.indexed;
   }
 
+  /**
+   * Probing in three flat passes rather than bucket by bucket: (1) every probe key of every chunk,
+   * (2) every candidate position from the buckets, (3) the full-distance check of every candidate.
+   * Each pass is a loop of independent memory reads, so the CPU overlaps dozens of cache misses
+   * instead of waiting for them one by one — on a 10M bank the reads are all cache misses.
+   */
   private probe(q: Uint32Array, offset: number, threshold: number, out: IndexMatch[]): void {
     const words = this.store.words;
     const ids = this.store.ids;
+    const radii = this.radii(threshold);
+    // (1) + (2): bucket contents of every probe key.
+    let candidates = this.scratch;
+    let n = 0;
+    const keys: number[] = [];
+    for (let k = 0; k < this.chunks.length; k += 1) {
+      const radius = radii[k]!;
+      if (radius < 0) continue;
+      const { start, bits, offsets, postings } = this.chunks[k]!;
+      keys.length = 0;
+      enumerateKeys(chunkKey(q, offset, start, bits), 0, radius, bits, keys);
+      for (const key of keys) {
+        const from = offsets[key]!;
+        const to = offsets[key + 1]!;
+        if (n + (to - from) > candidates.length) {
+          const grown = new Uint32Array(Math.max(candidates.length * 2, n + (to - from)));
+          grown.set(candidates.subarray(0, n));
+          candidates = grown;
+          this.scratch = grown;
+        }
+        for (let j = from; j < to; j += 1) candidates[n++] = postings[j]!;
+      }
+    }
+    // (3): verify; a hash may be a candidate in several chunks, so keep the first sighting.
     const q0 = q[offset]!;
     const q1 = q[offset + 1]!;
     const q2 = q[offset + 2]!;
@@ -226,50 +258,25 @@ export class MultiIndexPdqIndex implements HashIndex {
     const q5 = q[offset + 5]!;
     const q6 = q[offset + 6]!;
     const q7 = q[offset + 7]!;
-    const seen = new Set<number>();
-    const radii = this.radii(threshold);
-    const visitBucket = (offsets: Uint32Array, postings: Uint32Array, key: number): void => {
-      const end = offsets[key + 1]!;
-      for (let j = offsets[key]!; j < end; j += 1) {
-        const pos = postings[j]!;
-        const p = pos * PDQ_WORDS;
-        let d = popcount32(words[p]! ^ q0) + popcount32(words[p + 1]! ^ q1) + popcount32(words[p + 2]! ^ q2) + popcount32(words[p + 3]! ^ q3);
-        if (d > threshold) continue;
-        d += popcount32(words[p + 4]! ^ q4) + popcount32(words[p + 5]! ^ q5) + popcount32(words[p + 6]! ^ q6) + popcount32(words[p + 7]! ^ q7);
-        if (d <= threshold && !seen.has(pos)) {
-          seen.add(pos);
-          out.push({ id: ids[pos]!, hash: formatPdqHex(words, p), distance: d });
-        }
-      }
-    };
-    for (let k = 0; k < this.chunks.length; k += 1) {
-      const radius = radii[k]!;
-      if (radius < 0) continue;
-      const { start, bits, offsets, postings } = this.chunks[k]!;
-      const key = chunkKey(q, offset, start, bits);
-      visitBucket(offsets, postings, key);
-      if (radius >= 1) {
-        for (let i = 0; i < bits; i += 1) {
-          const k1 = key ^ (1 << i);
-          visitBucket(offsets, postings, k1);
-          if (radius >= 2) {
-            for (let j = i + 1; j < bits; j += 1) {
-              const k2 = k1 ^ (1 << j);
-              visitBucket(offsets, postings, k2);
-              if (radius >= 3) enumerate(k2, j + 1, radius - 2, bits, (kk) => visitBucket(offsets, postings, kk));
-            }
-          }
-        }
-      }
+    let seen: Set<number> | undefined;
+    for (let c = 0; c < n; c += 1) {
+      const pos = candidates[c]!;
+      const p = pos * PDQ_WORDS;
+      let d = popcount32(words[p]! ^ q0) + popcount32(words[p + 1]! ^ q1) + popcount32(words[p + 2]! ^ q2) + popcount32(words[p + 3]! ^ q3);
+      if (d > threshold) continue;
+      d += popcount32(words[p + 4]! ^ q4) + popcount32(words[p + 5]! ^ q5) + popcount32(words[p + 6]! ^ q6) + popcount32(words[p + 7]! ^ q7);
+      if (d > threshold) continue;
+      seen ??= new Set<number>();
+      if (seen.has(pos)) continue;
+      seen.add(pos);
+      out.push({ id: ids[pos]!, hash: formatPdqHex(words, p), distance: d });
     }
   }
 }
 
-/** Visits every key obtained by flipping 1..`radius` further bits at positions ≥ `from`. */
-function enumerate(key: number, from: number, radius: number, bits: number, visit: (key: number) => void): void {
-  for (let i = from; i < bits; i += 1) {
-    const next = key ^ (1 << i);
-    visit(next);
-    if (radius > 1) enumerate(next, i + 1, radius - 1, bits, visit);
-  }
+/** Appends `key` and every key within `radius` flips at bit positions ≥ `from` to `out`. */
+function enumerateKeys(key: number, from: number, radius: number, bits: number, out: number[]): void {
+  out.push(key);
+  if (radius === 0) return;
+  for (let i = from; i < bits; i += 1) enumerateKeys(key ^ (1 << i), i + 1, radius - 1, bits, out);
 }
