@@ -18,6 +18,9 @@ async function main() {
   const started = performance.now();
   if (workerData.backend === 'cpu') {
     // Pure-JavaScript backend: ~20x slower; only for benchmarks and diagnosing wasm problems.
+    // tfjs suggests installing tfjs-node on console.warn at first use; that advice does not
+    // apply here, and this worker has nothing else to warn about.
+    console.warn = () => {};
     await tf.setBackend('cpu');
   } else {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -41,7 +44,7 @@ async function main() {
   parentPort.postMessage({
     type: 'ready',
     backend: tf.getBackend(),
-    simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
+    simd: tf.getBackend() === 'wasm' && tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
     loadMs: Math.round(performance.now() - started),
   });
   parentPort.on('message', async (message) => {
