@@ -102,8 +102,8 @@ export function agePrior(
       const youngest = Math.min(...minors.map((m) => effectiveAge(m) ?? 17));
       if (own - youngest >= 10) add('largeAgeGap');
     } else if (others.length > 0 && otherAdults === others.length) add('adultsOnly');
-    const claimed = subject.declaredAge ?? subject.statedAge;
-    if (claimed !== null && claimed < 18) add('impersonation');
+    // Either a declared child's age or one stated in text, whatever else the account claims.
+    if ((subject.declaredAge !== null && subject.declaredAge < 18) || (subject.statedAge !== null && subject.statedAge < 18)) add('impersonation');
   } else if (isPlatformMinor(subject)) {
     add('childSubject');
     const own = platformAge(subject) ?? 15;

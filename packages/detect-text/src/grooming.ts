@@ -270,8 +270,7 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
     }
     // An adult account that declares or states a child's age is posing as a peer: report it once.
     if (!p.impersonationReported && senderId !== UNKNOWN && isPlatformAdult(facts(p))) {
-      const claimed = p.declaredAge ?? p.statedAge;
-      if (claimed !== null && claimed < 18) {
+      if ((p.declaredAge !== null && p.declaredAge < 18) || (p.statedAge !== null && p.statedAge < 18)) {
         p.impersonationReported = true;
         const i = TYPE_INDEX.get('age-peer-impersonation');
         if (i !== undefined) p.counts[i] = (p.counts[i] ?? 0) + 1;

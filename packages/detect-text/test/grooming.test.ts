@@ -124,3 +124,29 @@ describe('grooming detector', () => {
     expect(Object.keys(state.participants).length).toBeLessThanOrEqual(9);
   });
 });
+
+describe('age facts', () => {
+  it('flags an adult account that states a child age in text even when it declared an adult age', () => {
+    const s = scoreConversation(conv([{ id: 'a', age: 29, declared_age: 29 }, { id: 'b', age: 13 }], [['a', 'hey'], ['b', 'hi'], ['a', 'im 14 lol']]));
+    expect(s.signals.some((x) => x.type === 'age-peer-impersonation' && x.detail === 'age-mismatch' && x.participant === 'a')).toBe(true);
+  });
+
+  it('reads a bare number answering an age question as the answerer’s age', () => {
+    const d = createGroomingDetector();
+    let state = d.init();
+    const msgs: ConversationMessage[] = [{ from: 'a', text: 'how old are you?' }, { from: 'b', text: '12' }];
+    msgs.forEach((m, index) => {
+      state = d.step(state, m, { index }).state;
+    });
+    expect(state.participants.b?.statedAge).toBe(12);
+    expect(state.participants.a?.statedAge).toBeNull();
+  });
+
+  it('does not read a bare number as an age without a recent age question', () => {
+    const d = createGroomingDetector();
+    let state = d.init();
+    state = d.step(state, { from: 'a', text: 'how many points did you get' }, { index: 0 }).state;
+    state = d.step(state, { from: 'b', text: '12' }, { index: 1 }).state;
+    expect(state.participants.b?.statedAge).toBeNull();
+  });
+});
