@@ -20,6 +20,7 @@ import { loggerOptions } from './logging.js';
 import { createMetrics, type AppMetrics } from './metrics.js';
 import type { Permission } from './permissions.js';
 import { accountRoutes } from './routes/accounts.js';
+import { caseRoutes } from './routes/cases.js';
 import { adminRoutes } from './routes/admin.js';
 import { connectionRoutes } from './routes/connections.js';
 import { decisionRoutes } from './routes/decisions.js';
@@ -27,6 +28,8 @@ import { messageRoutes } from './routes/messages.js';
 import { settingsRoutes } from './routes/settings.js';
 import { systemRoutes } from './routes/system.js';
 import { DecisionStatsRecorder } from './services/decision-stats.js';
+import { RetentionSweeper } from './services/case-retention.js';
+import { WebhookDeliveryService, type WebhookServiceOptions } from './services/webhooks.js';
 import { ContactRiskService } from './services/contact-risk-service.js';
 import { IngestService } from './services/ingest-service.js';
 import { PolicyService } from './services/policy-service.js';
@@ -44,6 +47,8 @@ export interface AppOptions {
   readonly cacheTtlMs?: number;
   /** Decision-statistics flush interval (ms). */
   readonly statsFlushMs?: number;
+  /** Webhook delivery tuning (poll interval, backoff, timeout). */
+  readonly webhooks?: WebhookServiceOptions;
 }
 
 export interface AppServices {
@@ -54,6 +59,9 @@ export interface AppServices {
   readonly stats: DecisionStatsRecorder;
   readonly ingest: IngestService;
   readonly contactRisk: ContactRiskService;
+  /** Delivers the webhook outbox (case decisions, appeal outcomes) to the platform, signed. */
+  readonly webhooks: WebhookDeliveryService;
+  readonly retention: RetentionSweeper;
   readonly clock: Clock;
   /** False once shutdown has begun: /readyz then fails so load balancers stop sending traffic. */
   accepting: boolean;
@@ -120,6 +128,8 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
     policy,
     ingest: new IngestService(options.store, policy, { clock }),
     contactRisk: new ContactRiskService(policy, clock),
+    webhooks: new WebhookDeliveryService(options.store, clock, app.log, options.webhooks),
+    retention: new RetentionSweeper(options.store, clock, app.log),
     keys: new KeyAuthenticator(options.store),
     metrics,
     stats,
@@ -136,7 +146,9 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
   app.addHook('onRequest', async (request) => {
     const permission = request.routeOptions.config.permission;
     if (permission === undefined || permission === null) return;
-    const principal = await services.keys.authenticate(request.headers.authorization);
+    // Coop clients send X-API-KEY (INTEROP.md §1.1); it carries the same key.
+    const apiKey = request.headers['x-api-key'];
+    const principal = await services.keys.authenticate(request.headers.authorization ?? (typeof apiKey === 'string' ? `Bearer ${apiKey}` : undefined));
     authorize(principal, permission);
     request.principal = principal;
   });
@@ -174,13 +186,18 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
     decisionRoutes(scope.withTypeProvider<ZodTypeProvider>());
     messageRoutes(scope.withTypeProvider<ZodTypeProvider>());
     adminRoutes(scope.withTypeProvider<ZodTypeProvider>());
+    caseRoutes(scope.withTypeProvider<ZodTypeProvider>());
     done();
   });
 
   app.addHook('onClose', async () => {
     services.accepting = false;
     await stats.stop();
+    await services.webhooks.stop();
+    await services.retention.stop();
   });
   stats.start();
+  services.webhooks.start();
+  services.retention.start();
   return app;
 }

@@ -22,6 +22,19 @@ export const PERMISSIONS = [
   'messages:create',
   'alerts:read',
   'conversations:read',
+  'reports:create',
+  'alerts:create',
+  'appeals:create',
+  'cases:read',
+  'cases:assign',
+  'cases:decide',
+  'cases:stats',
+  'cases:configure',
+  'appeals:decide',
+  'referrals:export',
+  'legal-holds:manage',
+  'webhooks:manage',
+  'sor:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -39,6 +52,9 @@ const PLATFORM: readonly Permission[] = [
   'policy:read',
   'messages:create',
   'alerts:read',
+  'reports:create',
+  'alerts:create',
+  'appeals:create',
 ];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
@@ -53,11 +69,17 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     'policy:read',
     'alerts:read',
     'conversations:read',
+    'cases:read',
+    'cases:assign',
+    'cases:decide',
+    'cases:stats',
+    'appeals:decide',
+    'sor:read',
   ]),
   /** The tenant's administrators: everything in their tenant. */
   admin: new Set<Permission>(PERMISSIONS),
   /** A regulator: read-only policy and audit (and, later, reports) of tenants that disclosed to them. */
-  regulator: new Set<Permission>(['policy:read', 'audit:read']),
+  regulator: new Set<Permission>(['policy:read', 'audit:read', 'cases:stats', 'sor:read']),
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

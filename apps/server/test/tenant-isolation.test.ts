@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import type { Database } from '@safeguard/store';
+import { CASE_TABLES, type Database } from '@safeguard/store';
 import { auth, birthDateFor, createTestServer, type TestServer, type TestTenant } from './harness.js';
 
 let server: TestServer;
@@ -21,6 +21,8 @@ let b: TestTenant;
 let c: TestTenant;
 let guardianRequestId = '';
 let alertIdOfA = 'al_none';
+/** Tenant A's moderation records (cases, appeals, referrals, holds, webhooks). */
+const caseIdsOfA = { caseId: '', evidenceId: '', decisionId: '', appealId: '', referralId: '', holdId: '', endpointId: '', deliveryId: '' };
 
 /** Values for path parameters, by name: tenant A's identifiers. */
 const params = (): Record<string, string> => ({
@@ -33,6 +35,13 @@ const params = (): Record<string, string> => ({
   verdict: 'approve',
   alertId: alertIdOfA,
   conversationId: 'iso-conversation',
+  caseId: caseIdsOfA.caseId,
+  evidenceId: caseIdsOfA.evidenceId,
+  appealId: caseIdsOfA.appealId,
+  referralId: caseIdsOfA.referralId,
+  holdId: caseIdsOfA.holdId,
+  endpointId: caseIdsOfA.endpointId,
+  deliveryId: caseIdsOfA.deliveryId,
 });
 
 /** Example bodies and query strings, by "METHOD url". Every route with a body needs one. */
@@ -46,10 +55,63 @@ const EXAMPLES: Record<string, { body?: unknown; query?: string }> = {
   'POST /v1/keys': { body: { role: 'admin', label: 'isolation' } },
   'GET /v1/accounts/:id/connections': { query: 'viewer=iso-parent' },
   'GET /v1/audit': { query: 'limit=1000' },
+  'POST /v1/reports': { body: isoReport() },
+  'POST /api/v1/report': { body: isoReport() },
+  'POST /v1/alerts': { body: isoAlert('iso-b-alert') },
+  'POST /v1/cases/next': { body: {} },
+  'POST /v1/cases/:caseId/assign': { body: {} },
+  'POST /v1/cases/:caseId/release': { body: {} },
+  'POST /v1/cases/:caseId/decision-preview': { body: { action: 'ban' } },
+  'POST /v1/cases/:caseId/decisions': { body: { action: 'ban' } },
+  'POST /v1/appeals': { get body() { return isoAppeal(); } },
+  'POST /api/v1/report/appeal': { get body() { return isoAppeal(); } },
+  'POST /v1/appeals/:appealId/decision': { body: { outcome: 'upheld' } },
+  'POST /v1/referrals/:referralId/submitted': { body: { reportId: 'iso-ct-1' } },
+  'POST /v1/cases/:caseId/legal-holds': { body: { reason: 'isolation test' } },
+  'POST /v1/webhooks': { body: { url: 'http://127.0.0.1:9/isolation' } },
+  'PATCH /v1/webhooks/:endpointId': { body: { active: true } },
+  'PUT /v1/cases/settings': { body: { lockMinutes: 20 } },
+  'GET /v1/cases': { query: 'limit=200' },
   'POST /v1/messages': {
     body: { messages: [{ idempotencyKey: 'iso-m-0', conversationId: 'iso-conversation', sender: 'iso-adult', recipients: ['iso-child'], text: 'hi again' }] },
   },
 };
+
+function isoReport(): Record<string, unknown> {
+  return {
+    reporter: { kind: 'user', typeId: 'user', id: 'iso-child' },
+    reportedAt: '2026-03-01T10:00:00Z',
+    reportedForReason: { policyId: 'grooming', reason: 'isolation' },
+    reportedItem: { id: 'iso-adult', typeId: 'user', data: {} },
+  };
+}
+
+function isoAlert(alertId: string): Record<string, unknown> {
+  return {
+    alertId,
+    kind: 'grooming',
+    accountId: 'iso-adult',
+    otherAccountIds: ['iso-child'],
+    conversationId: 'iso-conversation',
+    score: 0.9,
+    signals: [{ type: 'media-request', message: 1, participant: 'iso-adult' }],
+    timeline: [
+      { index: 0, from: 'iso-adult', ts: '2026-03-01T09:00:00Z', text: 'hi' },
+      { index: 1, from: 'iso-adult', ts: '2026-03-01T09:01:00Z', text: 'send me a pic', media: ['https://cdn.example/iso.jpg'] },
+    ],
+    raisedAt: '2026-03-01T09:02:00Z',
+  };
+}
+
+function isoAppeal(): Record<string, unknown> {
+  return {
+    appealId: 'iso-appeal-b',
+    appealedBy: { id: 'iso-adult', typeId: 'user' },
+    appealedAt: '2026-03-02T10:00:00Z',
+    actionedItem: { id: 'iso-adult', typeId: 'user', data: {} },
+    actionsTaken: [caseIdsOfA.decisionId],
+  };
+}
 
 const TENANT_TABLES = [
   'accounts',
@@ -64,6 +126,7 @@ const TENANT_TABLES = [
   'audit_heads',
   'decision_stats',
   'api_keys',
+  ...CASE_TABLES,
 ] as const;
 
 async function snapshot(db: Kysely<Database>, tenantId: string): Promise<string> {
@@ -84,6 +147,9 @@ function normalise(body: string, tenant: TestTenant): string {
     .replace(/key:[a-z0-9]{16}:/g, 'key:<key>:')
     .replace(/"target":"[a-z0-9]{16}"/g, '"target":"<key>"')
     .replace(/gr_[a-z0-9]{16}/g, '<request>')
+    .replace(/\b(cs|rp|ev|dc|ap|lh|rf|wh|dl|evt|sk)_[a-z0-9]{16}\b/g, '<$1>')
+    .replace(/whsec_[A-Za-z0-9_-]+/g, '<whsec>')
+    .replace(/"(remainingMs|ageMs)":-?\d+/g, '"$1":<ms>')
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, '<time>')
     .replace(/[0-9a-f]{64}/g, '<hash>');
 }
@@ -134,6 +200,36 @@ beforeAll(async () => {
   });
   alertIdOfA = ingested.json<{ results: { alertId: string | null }[] }>().results.find((r) => r.alertId)?.alertId ?? 'al_none';
   expect(alertIdOfA).toMatch(/^al_/);
+  // Moderation records: a report and an alert merged into one case, a referral decision, an
+  // appeal, a legal hold and a webhook endpoint that is switched off (so background delivery
+  // never changes tenant A's rows during the test).
+  const report = await server.app.inject({ method: 'POST', url: '/v1/reports', headers: auth(a.keys.platform), payload: isoReport() });
+  expect(report.statusCode).toBe(201);
+  caseIdsOfA.caseId = report.json<{ caseId: string }>().caseId;
+  const opened = await server.app.inject({ method: 'POST', url: '/v1/alerts', headers: auth(a.keys.platform), payload: isoAlert('iso-a-alert') });
+  expect(opened.json<{ caseId: string }>().caseId).toBe(caseIdsOfA.caseId);
+  const view = await server.app.inject({ method: 'GET', url: `/v1/cases/${caseIdsOfA.caseId}`, headers: auth(a.keys.moderator) });
+  caseIdsOfA.evidenceId = view.json<{ timeline: { items: { id: string }[] } }>().timeline.items[0]?.id ?? '';
+  expect(caseIdsOfA.evidenceId).toMatch(/^ev_/);
+  const decided = await server.app.inject({
+    method: 'POST',
+    url: `/v1/cases/${caseIdsOfA.caseId}/decisions`,
+    headers: auth(a.keys.moderator),
+    payload: { action: 'refer_law_enforcement', facts: 'isolation test' },
+  });
+  expect(decided.statusCode).toBe(201);
+  caseIdsOfA.decisionId = decided.json<{ decision: { id: string } }>().decision.id;
+  caseIdsOfA.referralId = decided.json<{ referralIds: string[] }>().referralIds[0] ?? '';
+  const appeal = await server.app.inject({ method: 'POST', url: '/v1/appeals', headers: auth(a.keys.platform), payload: { ...isoAppeal(), appealId: 'iso-appeal-a' } });
+  expect(appeal.statusCode).toBe(201);
+  caseIdsOfA.appealId = appeal.json<{ appealId: string }>().appealId;
+  const hold = await server.app.inject({ method: 'POST', url: `/v1/cases/${caseIdsOfA.caseId}/legal-holds`, headers: h, payload: { reason: 'isolation' } });
+  caseIdsOfA.holdId = hold.json<{ id: string }>().id;
+  const endpoint = await server.app.inject({ method: 'POST', url: '/v1/webhooks', headers: h, payload: { url: 'http://127.0.0.1:9/a', active: false } });
+  caseIdsOfA.endpointId = endpoint.json<{ endpoint: { id: string } }>().endpoint.id;
+  const deliveries = await server.app.inject({ method: 'GET', url: '/v1/webhooks/deliveries', headers: h });
+  caseIdsOfA.deliveryId = deliveries.json<{ items: { id: string }[] }>().items[0]?.id ?? '';
+  for (const id of Object.values(caseIdsOfA)) expect(id).toMatch(/^[a-z]{2}_[a-z0-9]{16}$/);
   await server.app.services.stats.flush();
 });
 afterAll(async () => {

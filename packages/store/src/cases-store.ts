@@ -1718,6 +1718,11 @@ export class CaseStore {
     };
   }
 
+  async alertsOf(tenantId: string, caseId: string): Promise<CaseAlert[]> {
+    const rows = await this.db.selectFrom('case_alerts').selectAll().where('tenant_id', '=', tenantId).where('case_id', '=', caseId).orderBy('received_ms').limit(500).execute();
+    return rows.map(toAlert);
+  }
+
   /** A page of a case's evidence in time order (keyset by sort key and id). */
   async listEvidence(tenantId: string, caseId: string, options: { cursor?: string | null | undefined; limit?: number } = {}): Promise<Page<CaseEvidence>> {
     const limit = Math.max(1, Math.min(500, options.limit ?? 200));
@@ -2141,6 +2146,19 @@ export class CaseStore {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return { items: page.map(toDecision), nextCursor: rows.length > limit && last ? encodeCursor([Number(last.decided_ms), last.id]) : null };
+  }
+
+  /** The latest decision in force about an account, optionally one of `actions` (Coop appeals name actions, not decisions). */
+  async findDecisionInForce(tenantId: string, subjectAccountId: string, actions?: readonly string[]): Promise<CaseDecision | undefined> {
+    let query = this.db
+      .selectFrom('case_decisions')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('subject_account_id', '=', subjectAccountId)
+      .where('status', '=', 'in_force');
+    if (actions && actions.length > 0) query = query.where('action', 'in', [...actions]);
+    const row = await query.orderBy('decided_ms', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return row && toDecision(row);
   }
 
   // ---- appeals ------------------------------------------------------------------------------
@@ -2681,10 +2699,10 @@ export class CaseStore {
    * Queues an event for every active endpoint subscribed to it (or holds it when the tenant has
    * none yet). Returns the number of deliveries queued or held.
    */
-  async enqueueEvent(tenantId: string, type: WebhookEvent, caseId: string | null, data: unknown, now = new Date()): Promise<number> {
+  async enqueueEvent(tenantId: string, type: WebhookEvent, caseId: string | null, data: unknown, now = new Date(), onlyEndpointId?: string): Promise<number> {
     const eventId = newId('evt');
     const payload = json({ id: eventId, type, createdAt: now.toISOString(), data });
-    const endpoints = (await this.listEndpoints(tenantId)).filter((e) => e.events.includes(type));
+    const endpoints = (await this.listEndpoints(tenantId)).filter((e) => e.events.includes(type) && (onlyEndpointId === undefined || e.id === onlyEndpointId));
     const nowMs = now.getTime();
     const base = { tenant_id: tenantId, event_id: eventId, event_type: type, case_id: caseId, payload, attempts: 0, next_attempt_ms: nowMs, lease_until_ms: null, created_at: now.toISOString(), created_ms: nowMs, delivered_at: null, last_status: null, last_error: null };
     if (endpoints.length === 0) {
@@ -2890,18 +2908,18 @@ export class CaseStore {
 }
 
 export interface CaseStats {
-  readonly from: string;
-  readonly to: string;
-  readonly now: string;
-  readonly casesOpened: readonly { day: string; severity: Severity; count: number }[];
-  readonly reports: readonly { day: string; source: IntakeSource; count: number }[];
-  readonly alerts: readonly { day: string; kind: string; count: number }[];
-  readonly decisions: readonly { day: string; action: DecisionAction; count: number }[];
-  readonly handlingTimes: Readonly<Record<string, { count: number; medianMs: number | null; p90Ms: number | null }>>;
-  readonly slaBreaches: readonly { day: string; decided: number; breached: number }[];
-  readonly backlog: Readonly<Record<Severity, { open: number; breached: number; unassigned: number }>>;
-  readonly appeals: { lodged: number; decided: number; outcomes: Record<string, number>; medianHandlingMs: number | null };
-  readonly referrals: readonly { target: string; status: string; count: number }[];
+  from: string;
+  to: string;
+  now: string;
+  casesOpened: { day: string; severity: Severity; count: number }[];
+  reports: { day: string; source: IntakeSource; count: number }[];
+  alerts: { day: string; kind: string; count: number }[];
+  decisions: { day: string; action: DecisionAction; count: number }[];
+  handlingTimes: Readonly<Record<string, { count: number; medianMs: number | null; p90Ms: number | null }>>;
+  slaBreaches: { day: string; decided: number; breached: number }[];
+  backlog: Readonly<Record<Severity, { open: number; breached: number; unassigned: number }>>;
+  appeals: { lodged: number; decided: number; outcomes: Record<string, number>; medianHandlingMs: number | null };
+  referrals: { target: string; status: string; count: number }[];
 }
 
 interface PlanContext {
