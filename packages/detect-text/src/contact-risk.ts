@@ -163,6 +163,10 @@ export function assessContactRisk(input: ContactRiskInput): ContactRiskResult {
       pending.delete(`${e.targetId}\u0000${e.actorId}`);
       if (e.type !== 'decline') unlink(e.actorId, e.targetId);
       if (e.targetId === subject && inWindow && isChild(accounts.get(e.actorId))) rejectingChildren.add(e.actorId);
+    } else if (e.type === 'mute' && e.targetId === subject && inWindow && isChild(accounts.get(e.actorId))) {
+      // A child muting the subject is a quieter way of saying no; unblock and unmute undo nothing
+      // here, because the rejection already happened.
+      rejectingChildren.add(e.actorId);
     }
   }
   const firstMessageChildren = new Set<string>();
@@ -190,7 +194,7 @@ export function assessContactRisk(input: ContactRiskInput): ContactRiskResult {
   addReason('requests-to-unconnected-children', W.unconnectedRequests * sat(unconnectedChildTargets.size, 8), `${unconnectedChildTargets.size} connection requests to children with no shared connection`);
   addReason('first-messages-to-unconnected-children', W.unconnectedFirstMessages * sat(firstMessageChildren.size, 8), `${firstMessageChildren.size} first messages to children with no shared connection`);
   const rejectionRate = childTargets.size >= 3 ? rejectingChildren.size / childTargets.size : 0;
-  addReason('children-decline-or-block', W.rejections * Math.min(rejectionRate, 1), `${rejectingChildren.size} of ${childTargets.size} children declined, removed or blocked`);
+  addReason('children-decline-or-block', W.rejections * Math.min(rejectionRate, 1), `${rejectingChildren.size} of ${childTargets.size} children declined, removed, blocked or muted`);
   const gapShare = contactedChildren.size > 0 ? (largeGap / contactedChildren.size) * Math.min(1, contactedChildren.size / 3) : 0;
   addReason('large-age-gaps', W.largeGaps * gapShare, `${largeGap} contacted children at least 10 years younger`);
   addReason('friend-of-friend-into-children', W.friendOfFriend * sat(fofChildTargets.size, 4), `${fofChildTargets.size} requests to friends of children already connected`);
