@@ -24,10 +24,10 @@ export type PdqDihedralName = (typeof PDQ_DIHEDRAL_NAMES)[number];
 export const PDQ_MIN_HASHABLE_DIM = 5;
 
 /**
- * DCT-II basis rows 1..16 over 64 samples, `float` as in the reference: the scale factor is
+ * DCT-II basis rows 1..16 over 64 samples (16×64, row-major), `float` as in the reference: the scale factor is
  * rounded to float, the product with the double `cos` is computed in double and stored as float.
  */
-const DCT_MATRIX: Float32Array = (() => {
+export const DCT_MATRIX: Float32Array = (() => {
   const d = new Float32Array(16 * 64);
   const scale = Math.fround(Math.sqrt(2 / 64));
   for (let i = 0; i < 16; i += 1) {
@@ -91,13 +91,17 @@ export function pdqDct64To16(a: Float32Array, t: Float32Array = new Float32Array
 const medianScratch = new Float32Array(256);
 
 /**
- * Sets bit `i·16 + j` when coefficient (i, j) is strictly greater than the median. The reference's
- * Torben median of 256 values is the lower median (the 128th smallest), which sorting gives too.
+ * The reference's Torben median of 256 values is the lower median (the 128th smallest), which
+ * sorting gives too.
  */
-export function pdqBitsFromDct(dct: Float32Array, out: Uint32Array, offset = 0): void {
-  medianScratch.set(dct);
+export function pdqMedian(values: Float32Array): number {
+  medianScratch.set(values);
   medianScratch.sort();
-  const median = medianScratch[127] ?? 0;
+  return medianScratch[127] ?? 0;
+}
+
+/** Sets bit `i·16 + j` when coefficient (i, j) is strictly greater than the median. */
+export function pdqBitsFromDct(dct: Float32Array, out: Uint32Array, offset = 0, median = pdqMedian(dct)): void {
   for (let k = 0; k < PDQ_WORDS; k += 1) out[offset + k] = 0;
   for (let i = 0; i < 16; i += 1) {
     for (let j = 0; j < 16; j += 1) {
@@ -114,32 +118,39 @@ export function pdqBitsFromDct(dct: Float32Array, out: Uint32Array, offset = 0):
 /**
  * Writes the 8 dihedral hashes (8 words each, in `PDQ_DIHEDRAL_NAMES` order) into `out` from
  * the original's DCT, using the reference's sign/transpose identities instead of re-hashing.
+ * Transposes and sign patterns that coincide leave the multiset of coefficients unchanged, so the
+ * 8 variants need only 4 medians (original = flipPlus1; rotate90 = flipY; rotate270 = flipX;
+ * rotate180 = flipMinus1).
  */
 export function pdqDihedralFromDct(dct: Float32Array, out: Uint32Array = new Uint32Array(8 * PDQ_WORDS)): Uint32Array {
   const aux = new Float32Array(256);
   const at = (i: number, j: number): number => dct[i * 16 + j] ?? 0;
-  pdqBitsFromDct(dct, out, 0);
+  const mOriginal = pdqMedian(dct);
+  pdqBitsFromDct(dct, out, 0, mOriginal);
   // rotate90: B[j][i] = (j odd ? A : -A)[i][j]
   for (let i = 0; i < 16; i += 1) for (let j = 0; j < 16; j += 1) aux[j * 16 + i] = j & 1 ? at(i, j) : -at(i, j);
-  pdqBitsFromDct(aux, out, 8);
+  const mOddColumns = pdqMedian(aux);
+  pdqBitsFromDct(aux, out, 8, mOddColumns);
   // rotate180: B[i][j] = ((i + j) odd ? -A : A)[i][j]
   for (let i = 0; i < 16; i += 1) for (let j = 0; j < 16; j += 1) aux[i * 16 + j] = (i + j) & 1 ? -at(i, j) : at(i, j);
-  pdqBitsFromDct(aux, out, 16);
+  const mChecker = pdqMedian(aux);
+  pdqBitsFromDct(aux, out, 16, mChecker);
   // rotate270: B[j][i] = (i odd ? A : -A)[i][j]
   for (let i = 0; i < 16; i += 1) for (let j = 0; j < 16; j += 1) aux[j * 16 + i] = i & 1 ? at(i, j) : -at(i, j);
-  pdqBitsFromDct(aux, out, 24);
+  const mOddRows = pdqMedian(aux);
+  pdqBitsFromDct(aux, out, 24, mOddRows);
   // flipX: B[i][j] = (i odd ? A : -A)[i][j]
   for (let i = 0; i < 16; i += 1) for (let j = 0; j < 16; j += 1) aux[i * 16 + j] = i & 1 ? at(i, j) : -at(i, j);
-  pdqBitsFromDct(aux, out, 32);
+  pdqBitsFromDct(aux, out, 32, mOddRows);
   // flipY: B[i][j] = (j odd ? A : -A)[i][j]
   for (let i = 0; i < 16; i += 1) for (let j = 0; j < 16; j += 1) aux[i * 16 + j] = j & 1 ? at(i, j) : -at(i, j);
-  pdqBitsFromDct(aux, out, 40);
+  pdqBitsFromDct(aux, out, 40, mOddColumns);
   // flipPlus1: B[j][i] = A[i][j]
   for (let i = 0; i < 16; i += 1) for (let j = 0; j < 16; j += 1) aux[j * 16 + i] = at(i, j);
-  pdqBitsFromDct(aux, out, 48);
+  pdqBitsFromDct(aux, out, 48, mOriginal);
   // flipMinus1: B[j][i] = ((i + j) odd ? -A : A)[i][j]
   for (let i = 0; i < 16; i += 1) for (let j = 0; j < 16; j += 1) aux[j * 16 + i] = (i + j) & 1 ? -at(i, j) : at(i, j);
-  pdqBitsFromDct(aux, out, 56);
+  pdqBitsFromDct(aux, out, 56, mChecker);
   return out;
 }
 

@@ -17,7 +17,7 @@
  * the reference and against each other.
  */
 import { assemble, Code, F32, I32, V128 } from './wasm-asm.js';
-import { pdqDecimationIndices, pdqWindowSize } from './core.js';
+import { DCT_MATRIX, pdqDecimationIndices, pdqWindowSize } from './core.js';
 import type { PixelImage } from './image.js';
 
 // The few WebAssembly JS-API members used here (the lib settings of this pure package do not
@@ -304,6 +304,54 @@ function columnKernel(kind: 'add' | 'addOut' | 'slide' | 'sub'): Code {
   return c;
 }
 
+/**
+ * The reference's `dct64To16`: T = D·A then B = T·Dᵀ, each sum accumulated in k order with the
+ * product rounded to f32 before the add (as C++ `sumk += d * a`), 4 output columns per SIMD lane.
+ * Params: a (64×64), d (16×64), dt (64×16, D transposed), t (16×64 scratch), b (16×16 out).
+ */
+function dctKernel(): Code {
+  const c = new Code([I32, I32, I32, I32, I32]);
+  const [a, d, dt, t, b] = [0, 1, 2, 3, 4];
+  const i = c.local(I32);
+  const j = c.local(I32);
+  const k = c.local(I32);
+  const sum = c.local(V128);
+  const zero = new Array<number>(16).fill(0);
+  /** out[i·cols + j..j+3] = Σ_k splat(left[i·64 + k]) · right[k·cols + j..j+3] */
+  const product = (left: number, right: number, out: number, cols: number): void => {
+    c.i32(0).set(i);
+    c.whileLoop(
+      (x) => x.get(i).i32(16).i32LtS(),
+      (x) => {
+        x.i32(0).set(j);
+        x.whileLoop(
+          (y) => y.get(j).i32(cols).i32LtS(),
+          (y) => {
+            y.v128Const(zero).set(sum);
+            y.i32(0).set(k);
+            y.whileLoop(
+              (z) => z.get(k).i32(64).i32LtS(),
+              (z) => {
+                z.get(sum);
+                z.get(left).get(i).i32(64).i32Mul().get(k).i32Add().i32(2).i32Shl().i32Add().f32Load().f32x4Splat();
+                z.get(right).get(k).i32(cols).i32Mul().get(j).i32Add().i32(2).i32Shl().i32Add().v128Load();
+                z.f32x4Mul().f32x4Add().set(sum);
+                z.get(k).i32(1).i32Add().set(k);
+              },
+            );
+            y.get(out).get(i).i32(cols).i32Mul().get(j).i32Add().i32(2).i32Shl().i32Add().get(sum).v128Store();
+            y.get(j).i32(4).i32Add().set(j);
+          },
+        );
+        x.get(i).i32(1).i32Add().set(i);
+      },
+    );
+  };
+  product(d, a, t, 64);
+  product(t, dt, b, 16);
+  return c;
+}
+
 interface Kernels {
   readonly memory: WasmMemory;
   readonly luma3: (src: number, rowBytes: number, dst: number, width: number) => void;
@@ -316,6 +364,7 @@ interface Kernels {
   readonly colAddOut: (sums: number, row: number, left: number, out: number, nbytes: number, divisor: number) => void;
   readonly colSlide: (sums: number, row: number, left: number, out: number, nbytes: number, divisor: number) => void;
   readonly colSub: (sums: number, row: number, left: number, out: number, nbytes: number, divisor: number) => void;
+  readonly dct: (a: number, d: number, dt: number, t: number, b: number) => void;
 }
 
 let kernels: Kernels | null | undefined;
@@ -336,6 +385,7 @@ function getKernels(): Kernels | null {
         { name: 'colAddOut', code: columnKernel('addOut') },
         { name: 'colSlide', code: columnKernel('slide') },
         { name: 'colSub', code: columnKernel('sub') },
+        { name: 'dct', code: dctKernel() },
       ],
       16,
     );
@@ -497,4 +547,23 @@ export function pdqDownsample64Wasm(image: PixelImage): Float32Array | undefined
   flush();
   finish2();
   return out64;
+}
+
+const DCT_TRANSPOSED: Float32Array = (() => {
+  const t = new Float32Array(64 * 16);
+  for (let i = 0; i < 16; i += 1) for (let k = 0; k < 64; k += 1) t[k * 16 + i] = DCT_MATRIX[i * 64 + k]!;
+  return t;
+})();
+
+/** The 16×16 DCT of a 64×64 downsample with the kernel; `undefined` without WebAssembly SIMD. */
+export function pdqDct64To16Wasm(a: Float32Array): Float32Array | undefined {
+  const k = getKernels();
+  if (!k) return undefined;
+  const [pa, pd, pdt, pt, pb] = layout(k, [64 * 64 * 4, 16 * 64 * 4, 64 * 16 * 4, 16 * 64 * 4, 16 * 16 * 4]) as [number, number, number, number, number];
+  const floats = new Float32Array(k.memory.buffer);
+  floats.set(a, pa >> 2);
+  floats.set(DCT_MATRIX, pd >> 2);
+  floats.set(DCT_TRANSPOSED, pdt >> 2);
+  k.dct(pa, pd, pdt, pt, pb);
+  return floats.slice(pb >> 2, (pb >> 2) + 256);
 }

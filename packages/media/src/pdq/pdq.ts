@@ -30,7 +30,7 @@ import {
 } from './core.js';
 import { formatPdqHex, PDQ_WORDS } from './hash256.js';
 import { assertPixelImage, type PixelImage } from './image.js';
-import { pdqDownsample64Wasm } from './pdq-wasm.js';
+import { pdqDct64To16Wasm, pdqDownsample64Wasm } from './pdq-wasm.js';
 
 /** Hashes with quality below this should be discarded, not matched or stored (PDQ's guidance). */
 export const PDQ_QUALITY_FLOOR = 50;
@@ -400,9 +400,9 @@ export function pdqDownsample64(
 }
 
 /** Hash, quality and dihedral variants from a 64×64 downsample. */
-export function pdqFromDownsample(buffer64: Float32Array): PdqResult {
+export function pdqFromDownsample(buffer64: Float32Array, options: PdqHashOptions = {}): PdqResult {
   const quality = pdqQuality(buffer64);
-  const dct = pdqDct64To16(buffer64);
+  const dct = (options.engine === 'js' ? undefined : pdqDct64To16Wasm(buffer64)) ?? pdqDct64To16(buffer64);
   return resultFromWords(pdqDihedralFromDct(dct), quality);
 }
 
@@ -429,7 +429,7 @@ export function pdqHashPixels(image: PixelImage, options: PdqHashOptions = {}): 
     return resultFromWords(ZERO_RESULT_WORDS.slice(), 0);
   }
   const fast = options.engine === 'js' ? undefined : pdqDownsample64Wasm(image);
-  return pdqFromDownsample(fast ?? pdqDownsample64(image.width, image.height, (y, count, out) => lumaRows(image, y, count, out)));
+  return pdqFromDownsample(fast ?? pdqDownsample64(image.width, image.height, (y, count, out) => lumaRows(image, y, count, out)), options);
 }
 
 /** PDQ of a float32 luma buffer (row-major `width × height`), e.g. from a video frame. */
