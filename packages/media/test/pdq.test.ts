@@ -8,6 +8,7 @@ import {
   lumaFromPixels,
   parsePdqHex,
   pdqBit,
+  pdqDct64To16,
   pdqDistance,
   pdqDownsample64,
   pdqFromDownsample,
@@ -45,9 +46,12 @@ describe('PDQ against the reference (decoder-independent PPM fixtures)', () => {
       out.set(lumaFromPixels(image).subarray(y * image.width, (y + count) * image.width)),
     );
     expect(Array.from(downsample)).toEqual(expected.downsample64x64_rowMajor.flat().map((v) => Math.fround(v)));
-    const result = pdqFromDownsample(downsample);
-    expect(result.hash).toBe(expected.finalHash);
-    expect(result.quality).toBe(expected.quality);
+    expect(Array.from(pdqDct64To16(downsample))).toEqual(expected.dct16x16_rowMajor.flat().map((v) => Math.fround(v)));
+    for (const engine of ['auto', 'js'] as const) {
+      const result = pdqFromDownsample(downsample, { engine });
+      expect(result.hash).toBe(expected.finalHash);
+      expect(result.quality).toBe(expected.quality);
+    }
   });
 
   it('hashes float luma the same as pixels', () => {
