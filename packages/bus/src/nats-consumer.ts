@@ -281,7 +281,8 @@ class PartitionLoop {
         return;
       }
       msgs.forEach((m, i) => {
-        if (outcomes[i] === undefined) c.nc.publish(m.reply!, '+WPI');
+        // A nak is only sent after the handler (in order), so until then it is still ours to extend.
+        if (outcomes[i] === undefined || outcomes[i] === 'nak') c.nc.publish(m.reply!, '+WPI');
       });
     };
     let extender = setInterval(extend, Math.max(50, Math.floor(c.ctx.ackWaitMs / 3)));
@@ -298,8 +299,10 @@ class PartitionLoop {
     }
     await Promise.allSettled(writes);
     const unsettled = msgs.filter((_, i) => outcomes[i] === undefined || outcomes[i] === 'nak');
-    if (unsettled.length === 0 || this.#lost || batch.signal.aborted) return;
-    if (!this.#stopping) {
+    // After losing the lease the partition is someone else's: leave the rest to ack_wait.
+    if (unsettled.length === 0 || this.#lost) return;
+    // Stopping, a drain deadline or a fence: give them back now, in order, so they come first.
+    if (!this.#stopping && !batch.signal.aborted && c.valid(this.#p)) {
       const firstIndex = msgs.indexOf(unsettled[0]!);
       const failed = threw || outcomes[firstIndex] === 'nak';
       const delay = failed ? retryBackoff(c.ctx.retryDelayMs, deliveries[firstIndex]!.deliveryCount) : c.ctx.ackWaitMs;
@@ -311,7 +314,7 @@ class PartitionLoop {
       } finally {
         clearInterval(extender);
       }
-      if (this.#lost || !c.valid(this.#p)) return;
+      if (this.#lost) return;
     }
     await this.#nakInOrder(unsettled);
   }
