@@ -88,6 +88,18 @@ if (!existsSync(MODERN_EVAL)) {
   report.modern = { conversations: lines.length, groomerRankedFirst: groomers ? ranked / groomers : null, ...r };
   table(`Modern synthetic evaluation set (${lines.length} conversations, never trained or tuned on)`, r.bySource);
   console.log(`  groomer ranked first among participants: ${ranked}/${groomers} (${fmt(groomers ? ranked / groomers : null)})`);
+  {
+    // Diagnostic only (never used to set a threshold): the best recall any threshold reaches here
+    // while keeping FPR <= 5%, i.e. how much of the gap to the target is the operating point.
+    const main = results.filter((x) => x.source === 'synthetic-modern');
+    let best = { recall: 0, t: null };
+    for (const t of [...new Set(main.map((x) => x.score))].sort((a, b) => a - b)) {
+      const m = dt.binaryMetrics(dt.atThreshold(main, t));
+      if ((m.fpr ?? 1) <= 0.05 && (m.recall ?? 0) > best.recall) best = { recall: m.recall ?? 0, t };
+    }
+    console.log(`  best recall at FPR <= 5% over all thresholds: ${fmt(best.recall)} at ${fmt(best.t)} (diagnostic only)`);
+    report.modern.oracleRecallAtFpr5 = best;
+  }
   console.log(`  alerts within 5 messages of the escalation point: ${fmt(overall?.latency.withinFiveOfEscalation)}`);
   if (argv.includes('--verbose')) {
     for (const [k, v] of Object.entries(byCategory)) console.log(`  ${k.padEnd(40)} alert=${v.alert} score=${fmt(v.score)} alert_at=${v.alertAt} alert_from=${v.alertFrom}`);
