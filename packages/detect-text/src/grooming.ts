@@ -88,6 +88,8 @@ export type GroomingState = {
   supervision: number;
   /** Bumped whenever age facts or context cues change, invalidating cached priors. */
   ctx: number;
+  /** The most recent signals (at most `maxEvidence`), so an alert can be explained without a log. */
+  evidence: DetectedSignal[];
   /** Who last asked someone's age, and at which message count, so a bare "12" reads as an age. */
   probeBy: string | null;
   probeAt: number;
@@ -112,6 +114,8 @@ export interface ConversationAssessment {
   readonly participants: Readonly<Record<string, ParticipantAssessment>>;
   /** Participant id with the highest score, or null. */
   readonly suspect: string | null;
+  /** The most recent signals (bounded), oldest first: the explanation to show with an alert. */
+  readonly evidence: readonly DetectedSignal[];
 }
 
 export interface GroomingStepResult extends StepResult<GroomingState> {
@@ -129,6 +133,8 @@ export interface GroomingDetectorOptions {
   readonly maxScoredChars?: number;
   /** Participants beyond this many share the unknown-speaker slot, bounding state size. */
   readonly maxParticipants?: number;
+  /** Most recent signals kept in state as the explanation of an alert (default 24). */
+  readonly maxEvidence?: number;
 }
 
 export interface GroomingDetector extends Detector<GroomingState> {
@@ -162,6 +168,7 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
   const policy: AlertPolicy = { ...DEFAULT_ALERT_POLICY, threshold: model.threshold, ...options.policy };
   const maxChars = options.maxScoredChars ?? DEFAULT_MAX_SCORED_CHARS;
   const maxParticipants = options.maxParticipants ?? 256;
+  const maxEvidence = Math.max(0, options.maxEvidence ?? 24);
   const persistence = Math.max(1, Math.floor(policy.persistence));
 
   function participant(state: GroomingState, id: string): ParticipantState {
@@ -218,7 +225,7 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
   }
 
   function init(): GroomingState {
-    return { v: 1, n: 0, peak: 0, alertAt: null, family: 0, supervision: 0, ctx: 0, probeBy: null, probeAt: 0, participants: {} };
+    return { v: 1, n: 0, peak: 0, alertAt: null, family: 0, supervision: 0, ctx: 0, evidence: [], probeBy: null, probeAt: 0, participants: {} };
   }
 
   function step(state: GroomingState, message: ConversationMessage, ctx: DetectorContext): GroomingStepResult {
@@ -279,6 +286,8 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
         signals.push({ type: 'age-peer-impersonation', message: index, participant: participantOut, detail: 'age-mismatch' });
       }
     }
+    for (const sig of signals) state.evidence.push(sig);
+    if (state.evidence.length > maxEvidence) state.evidence.splice(0, state.evidence.length - maxEvidence);
     // Sender's evidence changed: update its risk and persistence window.
     p.risk = riskOf(state, senderId, p);
     p.recent.push(p.risk);
@@ -343,7 +352,7 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
         suspect = id;
       }
     }
-    return { score: state.peak, alert: state.alertAt !== null, alertAt: state.alertAt, participants, suspect };
+    return { score: state.peak, alert: state.alertAt !== null, alertAt: state.alertAt, participants, suspect, evidence: [...state.evidence] };
   }
 
   return {

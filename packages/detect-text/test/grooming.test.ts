@@ -150,3 +150,17 @@ describe('age facts', () => {
     expect(state.participants.b?.statedAge).toBeNull();
   });
 });
+
+describe('evidence', () => {
+  it('keeps the most recent signals in state, bounded, to explain an alert', () => {
+    const d = createGroomingDetector({ maxEvidence: 3 });
+    let state = d.init();
+    GROOMING.forEach(([from, text], index) => {
+      state = d.step(state, { from, text }, index === 0 ? { index, participants: [{ id: 'a', age: 34 }, { id: 'b', age: 12 }] } : { index }).state;
+    });
+    const a = d.assess(state);
+    expect(a.evidence).toHaveLength(3);
+    expect(a.evidence.map((s) => s.type)).toEqual(['secrecy', 'media-request', 'isolation-probe']);
+    expect(a.evidence.every((s) => s.participant === 'a')).toBe(true);
+  });
+});
