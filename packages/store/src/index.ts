@@ -9,3 +9,4 @@ export * from './schema.js';
 export * from './store.js';
 export * from './cases-store.js';
 export * from './detection-store.js';
+export * from './regulator-store.js';
