@@ -149,9 +149,20 @@ export class StoreTransparencySource implements TransparencySource {
   ) {
     this.description = options.description ?? tenantId;
     this.now = options.now ?? (() => new Date());
+    this.cutoff = this.now().toISOString();
   }
 
   private readonly now: () => Date;
+  /**
+   * Rows stamped after the source was created are left out, so a report of the running period read
+   * while the platform keeps writing still reconciles: streams and control totals see the same rows.
+   */
+  private readonly cutoff: string;
+
+  /** The exclusive upper bound of every query: the period end, or the cutoff if earlier. */
+  private end(period: ReportingPeriod): string {
+    return period.end < this.cutoff ? period.end : this.cutoff;
+  }
 
   private get db(): SafeguardStore['db'] {
     return this.store.db;
@@ -168,7 +179,7 @@ export class StoreTransparencySource implements TransparencySource {
 
   /** The instant accounts are resolved at: the end of the period, or now if it has not ended. */
   private asOf(period: ReportingPeriod): Date {
-    return new Date(Math.min(msOf(period.end) - 1, this.now().getTime()));
+    return new Date(msOf(this.end(period)) - 1);
   }
 
   coverage(): Promise<Partial<Record<StreamName, StreamCoverage>>> {
@@ -192,7 +203,7 @@ export class StoreTransparencySource implements TransparencySource {
         .selectFrom('accounts')
         .select(['id', 'created_at'])
         .where('tenant_id', '=', this.tenantId)
-        .where('created_at', '<', period.end)
+        .where('created_at', '<', this.end(period))
         .where('id', '>', after)
         .orderBy('id')
         .limit(PAGE)
@@ -239,7 +250,7 @@ export class StoreTransparencySource implements TransparencySource {
         .where('tenant_id', '=', this.tenantId)
         .where('action', '=', 'settings.change')
         .where('at', '>=', period.start)
-        .where('at', '<', period.end)
+        .where('at', '<', this.end(period))
         .where('seq', '>', after)
         .orderBy('seq')
         .limit(PAGE)
@@ -329,7 +340,7 @@ export class StoreTransparencySource implements TransparencySource {
       .where('tenant_id', '=', this.tenantId)
       .where('reporter_kind', 'in', [...kinds])
       .where('received_ms', '>=', msOf(period.start))
-      .where('received_ms', '<', msOf(period.end));
+      .where('received_ms', '<', msOf(this.end(period)));
   }
 
   private async *reportPages(
@@ -402,7 +413,7 @@ export class StoreTransparencySource implements TransparencySource {
       .where('tenant_id', '=', this.tenantId)
       .where('sor_required', '=', 1)
       .where('decided_ms', '>=', msOf(period.start))
-      .where('decided_ms', '<', msOf(period.end));
+      .where('decided_ms', '<', msOf(this.end(period)));
   }
 
   private async *decisionRows(
@@ -529,7 +540,7 @@ export class StoreTransparencySource implements TransparencySource {
       .selectFrom('case_appeals')
       .where('tenant_id', '=', this.tenantId)
       .where('lodged_ms', '>=', msOf(period.start))
-      .where('lodged_ms', '<', msOf(period.end));
+      .where('lodged_ms', '<', msOf(this.end(period)));
   }
 
   // Out-of-court disputes (DSA Art 21) are not recorded anywhere yet: nothing to yield.
@@ -563,7 +574,7 @@ export class StoreTransparencySource implements TransparencySource {
       .selectFrom('case_alerts')
       .where('tenant_id', '=', this.tenantId)
       .where('received_ms', '>=', msOf(period.start))
-      .where('received_ms', '<', msOf(period.end));
+      .where('received_ms', '<', msOf(this.end(period)));
   }
 
   private async *caseAlertPages(period: ReportingPeriod): AsyncGenerator<{ rows: CaseAlertRow[]; decisions: Map<string, FirstDecision>; cases: CaseFacts }> {
@@ -640,7 +651,7 @@ export class StoreTransparencySource implements TransparencySource {
       .where('tenant_id', '=', this.tenantId)
       .where('case_id', 'is', null)
       .where('raised_at', '>=', period.start)
-      .where('raised_at', '<', period.end);
+      .where('raised_at', '<', this.end(period));
   }
 
   async *hashMatches(period: ReportingPeriod): AsyncGenerator<HashMatchFact[]> {
@@ -712,7 +723,7 @@ export class StoreTransparencySource implements TransparencySource {
       .selectFrom('case_referrals')
       .where('tenant_id', '=', this.tenantId)
       .where('created_ms', '>=', msOf(period.start))
-      .where('created_ms', '<', msOf(period.end));
+      .where('created_ms', '<', msOf(this.end(period)));
   }
 
   // ---- service facts -------------------------------------------------------------------------------
@@ -727,7 +738,7 @@ export class StoreTransparencySource implements TransparencySource {
         .distinct()
         .where('tenant_id', '=', this.tenantId)
         .where('decided_at', '>=', period.start)
-        .where('decided_at', '<', period.end)
+        .where('decided_at', '<', this.end(period))
         .where('decided_by', 'is not', null)
         .execute();
       for (const r of rows) {
@@ -763,9 +774,9 @@ export class StoreTransparencySource implements TransparencySource {
     };
     const t = this.tenantId;
     return {
-      accounts: await count(this.db.selectFrom('accounts').where('tenant_id', '=', t).where('created_at', '<', period.end)),
+      accounts: await count(this.db.selectFrom('accounts').where('tenant_id', '=', t).where('created_at', '<', this.end(period))),
       settingsChanges: await count(
-        this.db.selectFrom('audit_log').where('tenant_id', '=', t).where('action', '=', 'settings.change').where('at', '>=', period.start).where('at', '<', period.end),
+        this.db.selectFrom('audit_log').where('tenant_id', '=', t).where('action', '=', 'settings.change').where('at', '>=', period.start).where('at', '<', this.end(period)),
       ),
       decisionCounts: await count(this.db.selectFrom('decision_stats').where('tenant_id', '=', t).where('day', '>=', period.from).where('day', '<=', period.to)),
       notices: await count(this.reportsQuery(period, ['user', 'trusted-flagger'])),
@@ -785,15 +796,19 @@ export class StoreTransparencySource implements TransparencySource {
 
 /**
  * Runs `work` on one consistent snapshot of the database, so the streamed records and the control
- * totals agree even while the platform keeps writing: a read-only REPEATABLE READ transaction on
- * PostgreSQL, a read transaction on SQLite (WAL readers do not block writers).
+ * totals agree even while other nodes keep writing: a read-only REPEATABLE READ transaction on
+ * PostgreSQL. On SQLite a transaction would hold the only connection for the whole report and stall
+ * every other request, so the work runs directly; the source's cutoff (rows stamped after it was
+ * created are left out) keeps streams and control totals in step there.
  */
 export async function withReportingSnapshot<T>(store: SafeguardStore, work: (snapshot: SafeguardStore) => Promise<T>): Promise<T> {
-  if (store.db.isTransaction) return work(store);
+  if (store.db.isTransaction || store.dialect !== 'postgres') return work(store);
   const { SafeguardStore: Store } = await import('./store.js');
-  let tx = store.db.transaction();
-  if (store.dialect === 'postgres') tx = tx.setIsolationLevel('repeatable read').setAccessMode('read only');
-  return tx.execute((trx) => work(new Store(trx, store.dialect)));
+  return store.db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute((trx) => work(new Store(trx, store.dialect)));
 }
 
 /** The band of an account on a day, for callers that hold a birth date (exported for tests). */
