@@ -6,8 +6,9 @@
  * types: P (a published record), S (settled sequences), D (delivered sequences), I (an id kept
  * only for dedupe) and L (the last sequence). Durability:
  * - `append` resolves after write + fdatasync; concurrent appends share one fsync (group commit).
- * - `settle` and `markDelivered` are written (so they survive the process being killed: the page
- *   cache keeps them) but not fsynced: a power loss may forget them, which means redelivery.
+ * - `settle` and `markDelivered` resolve once written (so they survive the process being killed:
+ *   the page cache keeps them), without waiting for any fsync: a power loss may forget them, which
+ *   means a redelivery. Writes continue while a sync is in flight.
  * - A crash can leave a torn frame at the end of the newest segment; `open` stops at the first
  *   frame whose length or CRC is wrong there. The same damage in an older segment is corruption.
  * - Every `open`, and every time the active segment passes `segmentBytes`, writes a checkpoint (the
@@ -109,6 +110,9 @@ export function createFileJournal(dir: string, options: FileJournalOptions = {})
   const queue: QueuedWrite[] = [];
   let flushing: Promise<void> | undefined;
   let writing = false;
+  const syncWaiters: QueuedWrite[] = [];
+  let syncActive = false;
+  let syncDone: Promise<void> = Promise.resolve();
 
   const fail = (message: string, error: unknown): BusError =>
     new BusError('storage_failed', `${message}: ${error instanceof Error ? error.message : String(error)}`, { dir });
@@ -271,6 +275,26 @@ export function createFileJournal(dir: string, options: FileJournalOptions = {})
     syncDir();
   }
 
+  /** fdatasyncs until no written append waits for one; `syncActive` is cleared in the same step. */
+  async function syncLoop(): Promise<void> {
+    try {
+      while (syncWaiters.length > 0) {
+        const group = syncWaiters.splice(0, syncWaiters.length);
+        try {
+          if (failure) throw failure;
+          if (!handle) throw new BusError('closed', 'the bus journal is closed', { dir });
+          await handle.datasync();
+          for (const w of group) w.done.resolve();
+        } catch (error) {
+          failure ??= error instanceof BusError ? error : fail('bus journal fsync failed', error);
+          for (const w of group) w.done.reject(failure);
+        }
+      }
+    } finally {
+      syncActive = false;
+    }
+  }
+
   async function flushLoop(): Promise<void> {
     // `writing` is cleared in the same synchronous step that finds the queue empty (no await
     // between them), so an enqueue can never slip in and wait for a loop that has already ended.
@@ -286,11 +310,21 @@ export function createFileJournal(dir: string, options: FileJournalOptions = {})
             const { bytesWritten } = await handle.write(bytes, written, bytes.length - written);
             written += bytesWritten;
           }
-          if (batch.some((w) => w.sync)) await handle.datasync();
           size += bytes.length;
           for (const w of batch) w.apply();
-          for (const w of batch) w.done.resolve();
-          if (size > rollAt) await checkpoint();
+          // Settles and delivery marks need only the write; appends wait for an fsync, which runs
+          // behind the writes: the next batches are written (and consumers' marks resolved) while
+          // a sync is in flight, and one sync then covers every append written before it started.
+          for (const w of batch) if (!w.sync) w.done.resolve();
+          for (const w of batch) if (w.sync) syncWaiters.push(w);
+          if (syncWaiters.length > 0 && !syncActive) {
+            syncActive = true;
+            syncDone = syncLoop();
+          }
+          if (size > rollAt) {
+            while (syncActive) await syncDone;
+            await checkpoint();
+          }
         } catch (error) {
           // After a failed write the file's tail is unknown: refuse everything until reopened.
           failure ??= error instanceof BusError ? error : fail('bus journal write failed', error);
@@ -385,6 +419,7 @@ export function createFileJournal(dir: string, options: FileJournalOptions = {})
 
     async close() {
       while (writing) await flushing;
+      while (syncActive) await syncDone;
       await handle?.close();
       handle = undefined;
       unlock();

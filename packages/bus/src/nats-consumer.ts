@@ -142,7 +142,12 @@ class PartitionLoop {
     const c = this.#consumer;
     this.#sub = c.nc.subscribe(this.#inbox, { callback: (_error, msg) => this.#onMessage(msg) });
     try {
-      while (!this.#stopping && c.valid(this.#p)) {
+      while (!this.#stopping) {
+        if (!c.valid(this.#p)) {
+          // Fenced (renewals late): touch nothing until a renewal succeeds or the lease is lost.
+          await sleep(Math.min(250, c.ctx.pollMs), this.#stop.signal);
+          continue;
+        }
         if (!(await this.#acquireOne())) break;
         let msgs: Msg[] = [];
         try {
@@ -376,6 +381,7 @@ export class NatsConsumer implements BusConsumer {
   readonly #observed = new Map<string, { seq: number; since: number }>();
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> = Promise.resolve();
+  #rebalancing: Promise<void> | undefined;
   #draining = false;
   #drained: Promise<void> | undefined;
 
@@ -440,8 +446,10 @@ export class NatsConsumer implements BusConsumer {
     return now() - seen.since >= this.ctx.leaseTtlMs;
   }
 
+  /** Registers, takes a first share of the partitions, then keeps renewing and rebalancing. */
   async start(): Promise<void> {
     await this.#tick();
+    await this.#rebalancing;
     this.#schedule();
   }
 
@@ -453,13 +461,29 @@ export class NatsConsumer implements BusConsumer {
     }, Math.max(50, Math.floor(this.ctx.leaseTtlMs / 4)));
   }
 
+  /**
+   * Every leaseTtlMs / 4: heartbeat and renewals first, so a slow rebalance (many lease reads on a
+   * loaded server) never delays a renewal; the rebalance runs behind them, one at a time.
+   */
   async #tick(): Promise<void> {
     try {
       if (!this.#draining) {
         await this.#js.publish(this.#memberSubject(this.id), encoder.encode(JSON.stringify({ member: this.id })), { timeout: this.ctx.timeoutMs });
       }
-      await Promise.all([...this.#owned].map(([p, lease]) => this.#serial(lease, () => this.#renew(p, lease))));
-      if (this.#draining) return;
+    } catch (error) {
+      this.report(error);
+    }
+    await Promise.all([...this.#owned].map(([p, lease]) => this.#serial(lease, () => this.#renew(p, lease))));
+    if (!this.#draining && !this.#rebalancing) {
+      this.#rebalancing = this.#rebalance().finally(() => {
+        this.#rebalancing = undefined;
+      });
+    }
+  }
+
+  /** Moves this consumer towards ceil(partitions / live workers) leases. */
+  async #rebalance(): Promise<void> {
+    try {
       const members = await this.#liveMembers();
       const share = Math.ceil(this.ctx.partitions / members);
       const active = [...this.#owned].filter(([, lease]) => !lease.releasing);
@@ -470,10 +494,10 @@ export class NatsConsumer implements BusConsumer {
       let wanted = share - active.length;
       if (wanted === 0) return;
       const start = Number.parseInt(this.id.slice(-8), 16) % this.ctx.partitions;
-      for (let i = 0; i < this.ctx.partitions && wanted > 0 && !this.#draining; i += 1) {
-        const p = (start + i) % this.ctx.partitions;
-        if (this.#owned.has(p)) continue;
-        const expect = await this.#freeLease(p);
+      const candidates = Array.from({ length: this.ctx.partitions }, (_, i) => (start + i) % this.ctx.partitions).filter((p) => !this.#owned.has(p));
+      const free = await Promise.all(candidates.map(async (p) => [p, await this.#freeLease(p)] as const));
+      for (const [p, expect] of free) {
+        if (wanted === 0 || this.#draining) break;
         if (expect !== null && (await this.#acquire(p, expect))) wanted -= 1;
       }
     } catch (error) {
@@ -578,6 +602,8 @@ export class NatsConsumer implements BusConsumer {
   drain(options: DrainOptions = {}): Promise<void> {
     this.#drained ??= (async () => {
       this.#draining = true;
+      // A rebalance in flight may still be acquiring: let it finish (it stops at the flag).
+      await this.#rebalancing;
       const deadline = setTimeout(() => {
         for (const lease of this.#owned.values()) lease.loop.abortBatch();
       }, options.timeoutMs ?? 30_000);
@@ -589,6 +615,7 @@ export class NatsConsumer implements BusConsumer {
       clearTimeout(this.#timer);
       this.#timer = undefined;
       await this.#ticking;
+      await this.#rebalancing;
       try {
         await this.#jsm.streams.purge(this.ctx.coordStream, { filter: this.#memberSubject(this.id) });
       } catch (error) {
