@@ -36,6 +36,7 @@ runBusContract({
   available: () => Promise.resolve(true),
   ackWaitMs: ACK_WAIT_MS,
   retryDelayMs: RETRY_DELAY_MS,
+  holdsPartitions: false,
   settleMs: 0,
   takeoverMs: 0,
   namespace: () => {

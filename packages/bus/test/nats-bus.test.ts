@@ -41,6 +41,7 @@ runBusContract({
   ackWaitMs: ACK_WAIT_MS,
   retryDelayMs: RETRY_DELAY_MS,
   // Two lease ticks (leaseTtlMs / 4 each) for the first worker to release and the second to take.
+  holdsPartitions: true,
   settleMs: LEASE_TTL_MS,
   takeoverMs: LEASE_TTL_MS * 2,
   namespace: () => {
