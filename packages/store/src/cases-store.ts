@@ -1558,21 +1558,31 @@ export class CaseStore {
 
   /** Open cases per severity: total, past their SLA deadline, and without a live lock. */
   async queueCounts(tenantId: string, nowMs: number): Promise<Record<Severity, { open: number; breached: number; unassigned: number }>> {
-    const rows = await this.db
-      .selectFrom('cases')
-      .select((eb) => [
-        'severity_rank',
-        eb.fn.countAll<number>().as('open'),
-        eb.fn.sum<number>(eb.case().when('sla_due_ms', '<', nowMs).then(1).else(0).end()).as('breached'),
-        eb.fn.sum<number>(eb.case().when(eb.or([eb('assignee', 'is', null), eb('lock_expires_ms', '<=', nowMs)])).then(1).else(0).end()).as('unassigned'),
-      ])
-      .where('tenant_id', '=', tenantId)
-      .where('status', '=', 'open')
-      .groupBy('severity_rank')
-      .execute();
+    // Both queries read indexes only: (status, severity_rank, sla_due_ms) and (status, lock_expires_ms).
+    const [rows, locked] = await Promise.all([
+      this.db
+        .selectFrom('cases')
+        .select((eb) => ['severity_rank', eb.fn.countAll<number>().as('open'), eb.fn.sum<number>(eb.case().when('sla_due_ms', '<', nowMs).then(1).else(0).end()).as('breached')])
+        .where('tenant_id', '=', tenantId)
+        .where('status', '=', 'open')
+        .groupBy('severity_rank')
+        .execute(),
+      this.db
+        .selectFrom('cases')
+        .select((eb) => ['severity_rank', eb.fn.countAll<number>().as('n')])
+        .where('tenant_id', '=', tenantId)
+        .where('status', '=', 'open')
+        .where('lock_expires_ms', '>', nowMs)
+        .where('assignee', 'is not', null)
+        .groupBy('severity_rank')
+        .execute(),
+    ]);
+    const lockedBy = new Map(locked.map((r) => [Number(r.severity_rank), Number(r.n)]));
     const out = { critical: { open: 0, breached: 0, unassigned: 0 }, high: { open: 0, breached: 0, unassigned: 0 }, medium: { open: 0, breached: 0, unassigned: 0 }, low: { open: 0, breached: 0, unassigned: 0 } };
     for (const r of rows) {
-      out[severityOfRank(Number(r.severity_rank))] = { open: Number(r.open), breached: Number(r.breached ?? 0), unassigned: Number(r.unassigned ?? 0) };
+      const rank = Number(r.severity_rank);
+      const open = Number(r.open);
+      out[severityOfRank(rank)] = { open, breached: Number(r.breached ?? 0), unassigned: open - (lockedBy.get(rank) ?? 0) };
     }
     return out;
   }
@@ -2808,31 +2818,33 @@ export class CaseStore {
 
   /** Volumes, handling times and SLA breaches over [fromMs, toMs), plus the backlog now. */
   async stats(tenantId: string, fromMs: number, toMs: number, nowMs: number): Promise<CaseStats> {
-    const day = (col: string) => sql<string>`substr(${sql.ref(col)}, 1, 10)`;
+    // Day numbers from epoch-ms columns, so the groupings read indexes only.
+    const day = (col: string) => sql<number>`(${sql.ref(col)} / 86400000)`;
+    const dayIso = (n: unknown): string => new Date(Number(n) * 86_400_000).toISOString().slice(0, 10);
     const [opened, reports, alerts, decided, decisions, appealsLodged, appealsDecided, referrals, backlog] = await Promise.all([
       this.db
         .selectFrom('cases')
-        .select((eb) => [day('opened_at').as('day'), 'severity', eb.fn.countAll<number>().as('n')])
+        .select((eb) => [day('opened_ms').as('day'), 'severity', eb.fn.countAll<number>().as('n')])
         .where('tenant_id', '=', tenantId)
         .where('opened_ms', '>=', fromMs)
         .where('opened_ms', '<', toMs)
-        .groupBy([day('opened_at'), 'severity'])
+        .groupBy([day('opened_ms'), 'severity'])
         .execute(),
       this.db
         .selectFrom('case_reports')
-        .select((eb) => [day('received_at').as('day'), 'reporter_kind', eb.fn.countAll<number>().as('n')])
+        .select((eb) => [day('received_ms').as('day'), 'reporter_kind', eb.fn.countAll<number>().as('n')])
         .where('tenant_id', '=', tenantId)
         .where('received_ms', '>=', fromMs)
         .where('received_ms', '<', toMs)
-        .groupBy([day('received_at'), 'reporter_kind'])
+        .groupBy([day('received_ms'), 'reporter_kind'])
         .execute(),
       this.db
         .selectFrom('case_alerts')
-        .select((eb) => [day('raised_at').as('day'), 'kind', eb.fn.countAll<number>().as('n')])
+        .select((eb) => [day('received_ms').as('day'), 'kind', eb.fn.countAll<number>().as('n')])
         .where('tenant_id', '=', tenantId)
         .where('received_ms', '>=', fromMs)
         .where('received_ms', '<', toMs)
-        .groupBy([day('raised_at'), 'kind'])
+        .groupBy([day('received_ms'), 'kind'])
         .execute(),
       this.db
         .selectFrom('cases')
@@ -2843,11 +2855,11 @@ export class CaseStore {
         .execute(),
       this.db
         .selectFrom('case_decisions')
-        .select((eb) => [day('decided_at').as('day'), 'action', eb.fn.countAll<number>().as('n')])
+        .select((eb) => [day('decided_ms').as('day'), 'action', eb.fn.countAll<number>().as('n')])
         .where('tenant_id', '=', tenantId)
         .where('decided_ms', '>=', fromMs)
         .where('decided_ms', '<', toMs)
-        .groupBy([day('decided_at'), 'action'])
+        .groupBy([day('decided_ms'), 'action'])
         .execute(),
       this.db
         .selectFrom('case_appeals')
@@ -2892,10 +2904,10 @@ export class CaseStore {
       from: iso(fromMs),
       to: iso(toMs),
       now: iso(nowMs),
-      casesOpened: opened.map((r) => ({ day: r.day, severity: r.severity as Severity, count: Number(r.n) })),
-      reports: reports.map((r) => ({ day: r.day, source: r.reporter_kind as IntakeSource, count: Number(r.n) })),
-      alerts: alerts.map((r) => ({ day: r.day, kind: r.kind, count: Number(r.n) })),
-      decisions: decisions.map((r) => ({ day: r.day, action: r.action as DecisionAction, count: Number(r.n) })),
+      casesOpened: opened.map((r) => ({ day: dayIso(r.day), severity: r.severity as Severity, count: Number(r.n) })),
+      reports: reports.map((r) => ({ day: dayIso(r.day), source: r.reporter_kind as IntakeSource, count: Number(r.n) })),
+      alerts: alerts.map((r) => ({ day: dayIso(r.day), kind: r.kind, count: Number(r.n) })),
+      decisions: decisions.map((r) => ({ day: dayIso(r.day), action: r.action as DecisionAction, count: Number(r.n) })),
       handlingTimes: Object.fromEntries(
         Object.entries(handling).map(([k, v]) => [k, { count: v.length, medianMs: median(v), p90Ms: percentile(v, 90) }]),
       ),

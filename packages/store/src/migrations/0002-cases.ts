@@ -50,7 +50,10 @@ export const casesSchema: Migration = {
       .execute();
     await db.schema.createIndex('cases_queue').on('cases').columns(['tenant_id', 'status', 'severity_rank', 'sla_due_ms', 'id']).execute();
     await db.schema.createIndex('cases_subject').on('cases').columns(['tenant_id', 'subject_account_id', 'opened_ms']).execute();
-    await db.schema.createIndex('cases_opened').on('cases').columns(['tenant_id', 'opened_ms']).execute();
+    // Dashboards group by day and severity without reading the table rows.
+    await db.schema.createIndex('cases_opened').on('cases').columns(['tenant_id', 'opened_ms', 'severity']).execute();
+    // Live locks, for the queue's unassigned counts.
+    await db.schema.createIndex('cases_locks').on('cases').columns(['tenant_id', 'status', 'lock_expires_ms']).execute();
     await db.schema.createIndex('cases_first_decision').on('cases').columns(['tenant_id', 'first_decision_ms']).execute();
     // At most one open case per account: reports and alerts about it merge into that one.
     await db.schema
@@ -104,7 +107,7 @@ export const casesSchema: Migration = {
       .execute();
     await db.schema.createIndex('case_reports_idempotency').on('case_reports').columns(['tenant_id', 'idempotency_key']).unique().execute();
     await db.schema.createIndex('case_reports_case').on('case_reports').columns(['tenant_id', 'case_id']).execute();
-    await db.schema.createIndex('case_reports_received').on('case_reports').columns(['tenant_id', 'received_ms']).execute();
+    await db.schema.createIndex('case_reports_received').on('case_reports').columns(['tenant_id', 'received_ms', 'reporter_kind']).execute();
 
     await db.schema
       .createTable('case_alerts')
@@ -126,7 +129,7 @@ export const casesSchema: Migration = {
       .addPrimaryKeyConstraint('case_alerts_pk', ['tenant_id', 'alert_id'])
       .execute();
     await db.schema.createIndex('case_alerts_case').on('case_alerts').columns(['tenant_id', 'case_id']).execute();
-    await db.schema.createIndex('case_alerts_received').on('case_alerts').columns(['tenant_id', 'received_ms']).execute();
+    await db.schema.createIndex('case_alerts_received').on('case_alerts').columns(['tenant_id', 'received_ms', 'kind']).execute();
 
     await db.schema
       .createTable('case_events')
@@ -194,7 +197,7 @@ export const casesSchema: Migration = {
       .addPrimaryKeyConstraint('case_decisions_pk', ['tenant_id', 'id'])
       .execute();
     await db.schema.createIndex('case_decisions_case').on('case_decisions').columns(['tenant_id', 'case_id']).execute();
-    await db.schema.createIndex('case_decisions_time').on('case_decisions').columns(['tenant_id', 'decided_ms', 'id']).execute();
+    await db.schema.createIndex('case_decisions_time').on('case_decisions').columns(['tenant_id', 'decided_ms', 'id', 'action']).execute();
     await db.schema.createIndex('case_decisions_subject').on('case_decisions').columns(['tenant_id', 'subject_account_id']).execute();
 
     await db.schema
