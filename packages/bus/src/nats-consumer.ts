@@ -61,6 +61,8 @@ interface Lease {
   /** Monotonic time at which the last successful renewal was sent. */
   renewedAt: number;
   releasing: boolean;
+  /** Set once a release started; everyone who releases (rebalance, drain) awaits the same one. */
+  released?: Promise<void>;
   chain: Promise<void>;
   readonly loop: PartitionLoop;
 }
@@ -579,24 +581,27 @@ export class NatsConsumer implements BusConsumer {
   }
 
   /** Stops the partition's loop (its running batch finishes), then hands the lease back. */
-  async #release(p: number): Promise<void> {
+  #release(p: number): Promise<void> {
     const lease = this.#owned.get(p);
-    if (!lease || lease.releasing) return;
+    if (!lease) return Promise.resolve();
     lease.releasing = true;
-    await lease.loop.stop();
-    await this.#serial(lease, async () => {
-      if (this.#owned.get(p) !== lease) return;
-      try {
-        await this.#js.publish(this.#leaseSubject(p), encoder.encode(JSON.stringify({ owner: null })), {
-          expect: { lastSubjectSequence: lease.seq },
-          timeout: this.ctx.timeoutMs,
-        });
-      } catch (error) {
-        // The lease expires on its own; nothing else to do.
-        if (!isWrongLastSequence(error)) this.report(error);
-      }
-      this.#owned.delete(p);
-    });
+    lease.released ??= (async () => {
+      await lease.loop.stop();
+      await this.#serial(lease, async () => {
+        if (this.#owned.get(p) !== lease) return;
+        try {
+          await this.#js.publish(this.#leaseSubject(p), encoder.encode(JSON.stringify({ owner: null })), {
+            expect: { lastSubjectSequence: lease.seq },
+            timeout: this.ctx.timeoutMs,
+          });
+        } catch (error) {
+          // The lease expires on its own; nothing else to do.
+          if (!isWrongLastSequence(error)) this.report(error);
+        }
+        this.#owned.delete(p);
+      });
+    })();
+    return lease.released;
   }
 
   drain(options: DrainOptions = {}): Promise<void> {
