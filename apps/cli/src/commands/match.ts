@@ -11,6 +11,7 @@
  * Exit codes: EXIT.ok when the run completes (with or without matches); EXIT.usage for bad options
  * or unreadable/malformed files (stderr names the file and line).
  */
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatPdqHex, MultiIndexPdqIndex, PDQ_WORDS, type IndexMatch } from '@safeguard/media';
 import { isPdqIndexFile, loadPdqIndex, readPdqHexFile, savePdqIndex } from '@safeguard/media-node';
@@ -29,7 +30,8 @@ interface MatchOptions {
 /** Loads the bank: a persisted index as is, or a hex list indexed in memory (ids = line order). */
 export function loadBank(path: string, verify = true): { index: MultiIndexPdqIndex; source: 'index' | 'list' } {
   if (isPdqIndexFile(path)) return { index: loadPdqIndex(path, { verify }).index, source: 'index' };
-  const index = new MultiIndexPdqIndex();
+  // 65 bytes per line: allocate once for the whole list rather than growing (and copying) 20 times.
+  const index = new MultiIndexPdqIndex({ expectedSize: Math.ceil(statSync(path).size / 65) + 1 });
   let id = 0;
   readPdqHexFile(path, (words) => index.addWords(words, 0, id++));
   index.build();

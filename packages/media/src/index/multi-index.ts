@@ -47,6 +47,8 @@ export interface MultiIndexOptions {
   readonly minIndexedSize?: number;
   /** Probe the tables even when a scan would be cheaper (tests of the probing path). */
   readonly alwaysProbe?: boolean;
+  /** Expected number of hashes: storage is allocated once instead of grown (bulk loads). */
+  readonly expectedSize?: number;
 }
 
 const MAX_CHUNK_BITS = 22;
@@ -89,7 +91,7 @@ export class MultiIndexPdqIndex implements HashIndex {
 
   constructor(options: MultiIndexOptions = {}) {
     this.options = options;
-    this.store = new PdqHashStore();
+    this.store = new PdqHashStore(options.expectedSize ?? 1024);
   }
 
   /** Restores a built index from a snapshot (shape-checked; contents trusted, see media-node). */
@@ -142,7 +144,6 @@ export class MultiIndexPdqIndex implements HashIndex {
       this.indexed = 0;
       return;
     }
-    this.store.trim();
     const words = this.store.words;
     const chunks: MihChunk[] = [];
     const keys = new Uint32Array(n);
@@ -168,7 +169,7 @@ export class MultiIndexPdqIndex implements HashIndex {
   /** A snapshot of the built index (builds first if hashes were added since). */
   toSnapshot(): PdqIndexSnapshot {
     if (this.indexed !== this.store.size || this.chunks.length === 0) this.build();
-    this.store.trim();
+    // The arrays may have spare capacity past `count`; consumers read only `count` hashes.
     return { count: this.store.size, words: this.store.words, ids: this.store.ids, chunks: this.chunks };
   }
 
