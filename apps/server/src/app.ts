@@ -21,6 +21,7 @@ import { createMetrics, type AppMetrics } from './metrics.js';
 import type { Permission } from './permissions.js';
 import { accountRoutes } from './routes/accounts.js';
 import { caseRoutes } from './routes/cases.js';
+import { regulatorRoutes } from './routes/regulator.js';
 import { adminRoutes } from './routes/admin.js';
 import { connectionRoutes } from './routes/connections.js';
 import { decisionRoutes } from './routes/decisions.js';
@@ -187,6 +188,7 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
     messageRoutes(scope.withTypeProvider<ZodTypeProvider>());
     adminRoutes(scope.withTypeProvider<ZodTypeProvider>());
     caseRoutes(scope.withTypeProvider<ZodTypeProvider>());
+    regulatorRoutes(scope.withTypeProvider<ZodTypeProvider>());
     done();
   });
 

@@ -35,6 +35,17 @@ export const PERMISSIONS = [
   'legal-holds:manage',
   'webhooks:manage',
   'sor:read',
+  'transparency:read',
+  'transparency:write',
+  'disclosures:read',
+  'disclosures:manage',
+  'breaches:read',
+  'breaches:write',
+  'penalties:calculate',
+  'bundles:create',
+  'bundles:read',
+  'conformance:read',
+  'conformance:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -55,6 +66,7 @@ const PLATFORM: readonly Permission[] = [
   'reports:create',
   'alerts:create',
   'appeals:create',
+  'transparency:write',
 ];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
@@ -79,7 +91,19 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
   /** The tenant's administrators: everything in their tenant. */
   admin: new Set<Permission>(PERMISSIONS),
   /** A regulator: read-only policy and audit (and, later, reports) of tenants that disclosed to them. */
-  regulator: new Set<Permission>(['policy:read', 'audit:read', 'cases:stats', 'sor:read']),
+  regulator: new Set<Permission>([
+    'policy:read',
+    'audit:read',
+    'cases:stats',
+    'sor:read',
+    // Scoped by the routes to what the tenant disclosed (transparency periods, bundles, runs, breaches).
+    'transparency:read',
+    'disclosures:read',
+    'breaches:read',
+    'penalties:calculate',
+    'bundles:read',
+    'conformance:read',
+  ]),
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import { CASE_TABLES, type Database } from '@safeguard/store';
+import { CASE_TABLES, REGULATOR_TABLES, type Database } from '@safeguard/store';
 import { auth, birthDateFor, createTestServer, type TestServer, type TestTenant } from './harness.js';
 
 let server: TestServer;
@@ -23,6 +23,8 @@ let guardianRequestId = '';
 let alertIdOfA = 'al_none';
 /** Tenant A's moderation records (cases, appeals, referrals, holds, webhooks). */
 const caseIdsOfA = { caseId: '', evidenceId: '', decisionId: '', appealId: '', referralId: '', holdId: '', endpointId: '', deliveryId: '' };
+/** Tenant A's regulator records (breach, disclosure, bundle, conformance run). */
+const regulatorIdsOfA = { breachId: '', disclosureId: '', bundleId: '', runId: '' };
 
 /** Values for path parameters, by name: tenant A's identifiers. */
 const params = (): Record<string, string> => ({
@@ -42,6 +44,7 @@ const params = (): Record<string, string> => ({
   holdId: caseIdsOfA.holdId,
   endpointId: caseIdsOfA.endpointId,
   deliveryId: caseIdsOfA.deliveryId,
+  ...regulatorIdsOfA,
 });
 
 /** Example bodies and query strings, by "METHOD url". Every route with a body needs one. */
@@ -72,6 +75,15 @@ const EXAMPLES: Record<string, { body?: unknown; query?: string }> = {
   'PATCH /v1/webhooks/:endpointId': { body: { active: true } },
   'PUT /v1/cases/settings': { body: { lockMinutes: 20 } },
   'GET /v1/cases': { query: 'limit=200' },
+  'GET /v1/transparency': { query: 'from=2026-01-01&to=2026-01-31' },
+  'GET /v1/transparency/statements': { query: 'from=2026-01-01&to=2026-01-31' },
+  'PUT /v1/transparency/recipients': { body: { figures: [{ month: '2026-01', scope: 'EU', recipients: 5 }] } },
+  'POST /v1/regulator/disclosures': { body: { kind: 'transparency', from: '2026-01-01', to: '2026-01-31' } },
+  'POST /v1/regulator/breaches': { body: isoBreach() },
+  'POST /v1/regulator/breaches/:breachId/status': { body: { status: 'provisional' } },
+  'POST /v1/regulator/penalties': { body: { regime: 'UK-OSA', qualifyingWorldwideRevenue: 1 } },
+  'POST /v1/regulator/bundles': { body: { from: '2026-01-01', to: '2026-01-31', scope: ['decisions', 'policy'] } },
+  'POST /v1/regulator/conformance': { body: isoConformance() },
   'POST /v1/messages': {
     body: { messages: [{ idempotencyKey: 'iso-m-0', conversationId: 'iso-conversation', sender: 'iso-adult', recipients: ['iso-child'], text: 'hi again' }] },
   },
@@ -103,6 +115,19 @@ function isoAlert(alertId: string): Record<string, unknown> {
   };
 }
 
+function isoBreach(): Record<string, unknown> {
+  return { ruleId: 'DEF-05', from: '2026-01-01', to: '2026-01-31', summary: 'isolation test breach', evidence: [{ kind: 'other', reference: 'iso', description: 'iso' }] };
+}
+
+function isoConformance(): Record<string, unknown> {
+  return {
+    target: 'http://127.0.0.1:9',
+    startedAt: '2026-01-05T00:00:00.000Z',
+    finishedAt: '2026-01-05T00:01:00.000Z',
+    results: [{ ruleId: 'DEF-05', title: 'No direct messages from non-connected accounts', status: 'pass', reason: 'iso', evidence: [] }],
+  };
+}
+
 function isoAppeal(): Record<string, unknown> {
   return {
     appealId: 'iso-appeal-b',
@@ -127,6 +152,7 @@ const TENANT_TABLES = [
   'decision_stats',
   'api_keys',
   ...CASE_TABLES,
+  ...REGULATOR_TABLES,
 ] as const;
 
 async function snapshot(db: Kysely<Database>, tenantId: string): Promise<string> {
@@ -147,8 +173,9 @@ function normalise(body: string, tenant: TestTenant): string {
     .replace(/key:[a-z0-9]{16}:/g, 'key:<key>:')
     .replace(/"target":"[a-z0-9]{16}"/g, '"target":"<key>"')
     .replace(/gr_[a-z0-9]{16}/g, '<request>')
-    .replace(/\b(cs|rp|ev|dc|ap|lh|rf|wh|dl|evt|sk)_[a-z0-9]{16}\b/g, '<$1>')
+    .replace(/\b(cs|rp|ev|dc|ap|lh|rf|wh|dl|evt|sk|br|ds|bd|cr)_[a-z0-9]{16}\b/g, '<$1>')
     .replace(/whsec_[A-Za-z0-9_-]+/g, '<whsec>')
+    .replace(/-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g, '<public-key>')
     .replace(/"(remainingMs|ageMs)":-?\d+/g, '"$1":<ms>')
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, '<time>')
     .replace(/[0-9a-f]{64}/g, '<hash>');
@@ -231,6 +258,21 @@ beforeAll(async () => {
   caseIdsOfA.deliveryId = deliveries.json<{ items: { id: string }[] }>().items[0]?.id ?? '';
   for (const id of Object.values(caseIdsOfA)) expect(id).toMatch(/^[a-z]{2}_[a-z0-9]{16}$/);
   await server.app.services.stats.flush();
+});
+/** Tenant A's regulator data, so the regulator routes have something of A's to leak. */
+beforeAll(async () => {
+  const h = auth(a.keys.admin);
+  const post = async (url: string, payload: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const r = await server.app.inject({ method: 'POST', url, headers: h, payload });
+    expect(r.statusCode, `${url}: ${r.body}`).toBe(201);
+    return r.json<Record<string, unknown>>();
+  };
+  regulatorIdsOfA.breachId = String((await post('/v1/regulator/breaches', isoBreach())).id);
+  regulatorIdsOfA.disclosureId = String((await post('/v1/regulator/disclosures', { kind: 'breaches' })).id);
+  regulatorIdsOfA.bundleId = String((await post('/v1/regulator/bundles', { from: '2026-01-01', to: '2026-12-31', disclose: true })).bundleId);
+  regulatorIdsOfA.runId = String((await post('/v1/regulator/conformance', isoConformance())).id);
+  const r = await server.app.inject({ method: 'PUT', url: '/v1/transparency/recipients', headers: h, payload: { figures: [{ month: '2026-01', scope: 'EU', recipients: 7 }] } });
+  expect(r.statusCode).toBe(200);
 });
 afterAll(async () => {
   await server.close();

@@ -29,7 +29,7 @@ export interface BreachEvidence {
   /** Where it is: a conformance run id, an audit sequence number, a bundle id, a URL. */
   readonly reference: string;
   /** SHA-256 of the evidence file, when it is a file (e.g. from a bundle manifest). */
-  readonly sha256?: string;
+  readonly sha256?: string | undefined;
   readonly description: string;
 }
 

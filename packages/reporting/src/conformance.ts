@@ -13,7 +13,7 @@ export interface ProbeExchange {
   /** The response, or the transport error when there was none. */
   readonly response: { readonly status: number; readonly body: unknown } | { readonly error: string };
   /** What this exchange shows. */
-  readonly note?: string;
+  readonly note?: string | undefined;
 }
 
 export interface ConformanceResult {

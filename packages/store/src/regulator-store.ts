@@ -323,7 +323,7 @@ export class RegulatorStore {
   ): Promise<Disclosure> {
     const row: RegulatorDisclosuresTable = {
       tenant_id: tenantId,
-      id: `dc_${randomId(16)}`,
+      id: `ds_${randomId(16)}`,
       kind: input.kind,
       period_from: input.period?.from ?? null,
       period_to: input.period?.to ?? null,
