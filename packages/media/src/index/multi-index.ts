@@ -147,18 +147,13 @@ export class MultiIndexPdqIndex implements HashIndex {
     const words = this.store.words;
     const chunks: MihChunk[] = [];
     const keys = new Uint32Array(n);
+    // Scratch for the two-level counting sort, reused by every chunk.
+    const partKeys = new Uint32Array(n);
+    const partPos = new Uint32Array(n);
     let start = 0;
     for (const bits of mihChunkWidths(n, this.options.chunkBits)) {
-      const offsets = new Uint32Array(2 ** bits + 1);
-      for (let i = 0, p = 0; i < n; i += 1, p += PDQ_WORDS) {
-        const key = chunkKey(words, p, start, bits);
-        keys[i] = key;
-        offsets[key + 1]! += 1;
-      }
-      for (let k = 1; k < offsets.length; k += 1) offsets[k]! += offsets[k - 1]!;
-      const cursor = offsets.slice(0, offsets.length - 1);
-      const postings = new Uint32Array(n);
-      for (let i = 0; i < n; i += 1) postings[cursor[keys[i]!]!++] = i;
+      for (let i = 0, p = 0; i < n; i += 1, p += PDQ_WORDS) keys[i] = chunkKey(words, p, start, bits);
+      const { offsets, postings } = bucketSort(keys, bits, partKeys, partPos);
       chunks.push({ start, bits, offsets, postings });
       start += bits;
     }
@@ -280,4 +275,50 @@ function enumerateKeys(key: number, from: number, radius: number, bits: number, 
   out.push(key);
   if (radius === 0) return;
   for (let i = from; i < bits; i += 1) enumerateKeys(key ^ (1 << i), i + 1, radius - 1, bits, out);
+}
+
+/** Low key bits sorted within each partition: 2^12 counters stay in the L1 cache. */
+const LOW_BITS = 12;
+
+/**
+ * Counting sort of positions 0..n-1 by `keys` (each < 2^bits) into CSR `offsets`/`postings`. A
+ * one-pass counting sort over a 2^22-entry table makes every count and every placement a cache
+ * miss; instead positions are first partitioned by their high key bits (≤ 2^10 sequential write
+ * streams), then each partition — small enough for the cache — is sorted by its low bits.
+ */
+function bucketSort(keys: Uint32Array, bits: number, partKeys: Uint32Array, partPos: Uint32Array): { offsets: Uint32Array; postings: Uint32Array } {
+  const n = keys.length;
+  const low = Math.min(bits, LOW_BITS);
+  const highCount = 2 ** (bits - low);
+  const lowMask = 2 ** low - 1;
+  const partStart = new Uint32Array(highCount + 1);
+  for (let i = 0; i < n; i += 1) partStart[(keys[i]! >>> low) + 1]! += 1;
+  for (let h = 1; h <= highCount; h += 1) partStart[h]! += partStart[h - 1]!;
+  const cursor = partStart.slice(0, highCount);
+  for (let i = 0; i < n; i += 1) {
+    const key = keys[i]!;
+    const at = cursor[key >>> low]!++;
+    partKeys[at] = key;
+    partPos[at] = i;
+  }
+  const offsets = new Uint32Array(2 ** bits + 1);
+  const postings = new Uint32Array(n);
+  const counts = new Uint32Array(2 ** low + 1);
+  for (let h = 0; h < highCount; h += 1) {
+    const from = partStart[h]!;
+    const to = partStart[h + 1]!;
+    counts.fill(0);
+    for (let j = from; j < to; j += 1) counts[(partKeys[j]! & lowMask) + 1]! += 1;
+    const base = h * (lowMask + 1);
+    let running = from;
+    for (let l = 0; l <= lowMask; l += 1) {
+      offsets[base + l] = running;
+      const c = counts[l + 1]!;
+      counts[l + 1] = running;
+      running += c;
+    }
+    for (let j = from; j < to; j += 1) postings[counts[(partKeys[j]! & lowMask) + 1]!++] = partPos[j]!;
+  }
+  offsets[2 ** bits] = n;
+  return { offsets, postings };
 }
