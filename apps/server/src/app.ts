@@ -15,6 +15,7 @@ import {
 import { systemClock, type Clock } from '@safeguard/core';
 import type { SafeguardStore } from '@safeguard/store';
 import { KeyAuthenticator, authorize, type Principal } from './auth.js';
+import { registerConsole } from './console-static.js';
 import { errorBody, handleError } from './http-errors.js';
 import { loggerOptions } from './logging.js';
 import { createMetrics, type AppMetrics } from './metrics.js';
@@ -31,6 +32,7 @@ import { systemRoutes } from './routes/system.js';
 import { DecisionStatsRecorder } from './services/decision-stats.js';
 import { RetentionSweeper } from './services/case-retention.js';
 import { WebhookDeliveryService, type WebhookServiceOptions } from './services/webhooks.js';
+import { openCaseForAlert } from './services/alert-cases.js';
 import { ContactRiskService } from './services/contact-risk-service.js';
 import { IngestService } from './services/ingest-service.js';
 import { PolicyService } from './services/policy-service.js';
@@ -127,8 +129,8 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
   const services: AppServices = {
     store: options.store,
     policy,
-    ingest: new IngestService(options.store, policy, { clock }),
-    contactRisk: new ContactRiskService(policy, clock),
+    ingest: new IngestService(options.store, policy, { clock, alertHooks: [openCaseForAlert] }),
+    contactRisk: new ContactRiskService(policy, clock, [openCaseForAlert]),
     webhooks: new WebhookDeliveryService(options.store, clock, app.log, options.webhooks),
     retention: new RetentionSweeper(options.store, clock, app.log),
     keys: new KeyAuthenticator(options.store),
@@ -178,6 +180,7 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await registerConsole(app);
 
   await app.register((scope, _opts, done) => {
     systemRoutes(scope.withTypeProvider<ZodTypeProvider>());

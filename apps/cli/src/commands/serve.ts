@@ -19,6 +19,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
         'Safeguard is running',
         `  API:      ${server.url}`,
         `  API docs: ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)`,
+        `  console:  ${server.url}/console   (moderators and regulators sign in with their API key)`,
         `  database: ${config.embedded ? 'embedded SQLite ' : ''}${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`,
       ];
       if (server.demo) {

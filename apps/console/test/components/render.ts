@@ -1,0 +1,14 @@
+/** Renders the whole console (router, session, pages) at a path, talking to a real server. */
+import { createElement as h } from 'react';
+import { render, type RenderResult } from '@testing-library/react';
+import { MemoryRouter } from 'react-router';
+import { App } from '../../src/App';
+import { KEY_STORAGE, SessionProvider } from '../../src/session';
+import type { ConsoleTestServer } from './support';
+
+export function renderConsole(server: ConsoleTestServer, path: string, signedInWith?: string): RenderResult {
+  sessionStorage.clear();
+  localStorage.clear();
+  if (signedInWith) sessionStorage.setItem(KEY_STORAGE, signedInWith);
+  return render(h(MemoryRouter, { initialEntries: [path] }, h(SessionProvider, { fetchImpl: server.fetch }, h(App))));
+}
