@@ -201,3 +201,17 @@ describe('contact-pattern risk', () => {
     expect(alerts.json<{ alerts: unknown[] }>().alerts).toHaveLength(0);
   });
 });
+
+describe('alerts become cases', () => {
+  it('opens a moderation case for the grooming alert with the conversation preserved as evidence', async () => {
+    const alerts = await server.app.inject({ method: 'GET', url: '/v1/alerts?kind=grooming', headers: h() });
+    const [alert] = alerts.json<{ alerts: { id: string; caseId: string | null }[] }>().alerts;
+    expect(alert?.caseId).toMatch(/./);
+    const kase = await server.app.inject({ method: 'GET', url: `/v1/cases/${alert?.caseId ?? ''}`, headers: auth(t.keys.moderator) });
+    expect(kase.statusCode, kase.body.slice(0, 300)).toBe(200);
+    expect(kase.body).toContain('adult');
+    expect(kase.json()).toMatchObject({ case: { subjectAccountId: 'adult', severity: 'critical', involvesChild: true } });
+    expect(kase.body).toContain('"type":"secrecy"');
+    expect(kase.body).toContain('how old are you btw?');
+  });
+});

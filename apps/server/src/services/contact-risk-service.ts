@@ -16,12 +16,15 @@ export const CONTACT_RISK_ALERT_THRESHOLD = 0.5;
 const WINDOW_DAYS = 30;
 
 export class ContactRiskService {
-  private readonly hooks: AlertHook[] = [];
+  private readonly hooks: AlertHook[];
 
   constructor(
     private readonly policy: PolicyService,
     private readonly clock: Clock,
-  ) {}
+    hooks: readonly AlertHook[] = [],
+  ) {
+    this.hooks = [...hooks];
+  }
 
   onAlert(hook: AlertHook): void {
     this.hooks.push(hook);
@@ -51,23 +54,26 @@ export class ContactRiskService {
     });
     if (result.score < CONTACT_RISK_ALERT_THRESHOLD) return null;
     const raisedAt = now.toISOString();
-    const detection = new DetectionStore(store);
-    const { alert, created } = await detection.raiseAlert(tenantId, {
-      id: `al_${randomUUID()}`,
-      kind: 'contact-risk',
-      dedupeKey: `contact-risk:${subjectId}:${raisedAt.slice(0, 7)}`,
-      accountId: subjectId,
-      conversationId: null,
-      messageIndex: null,
-      score: result.score,
-      signals: [],
-      details: { reasons: result.reasons, metrics: result.metrics },
-      status: 'open',
-      caseId: null,
-      raisedAt,
+    // The alert and whatever its hooks do (opening a case) commit together.
+    const { alert, created } = await store.transaction(async (tx) => {
+      const raised = await new DetectionStore(tx).raiseAlert(tenantId, {
+        id: `al_${randomUUID()}`,
+        kind: 'contact-risk',
+        dedupeKey: `contact-risk:${subjectId}:${raisedAt.slice(0, 7)}`,
+        accountId: subjectId,
+        conversationId: null,
+        messageIndex: null,
+        score: result.score,
+        signals: [],
+        details: { reasons: result.reasons, metrics: result.metrics },
+        status: 'open',
+        caseId: null,
+        raisedAt,
+      });
+      if (raised.created) for (const hook of this.hooks) await hook(tx, tenantId, raised.alert);
+      return raised;
     });
     if (!created) return null;
-    for (const hook of this.hooks) await hook(store, tenantId, alert);
     return alert;
   }
 }
