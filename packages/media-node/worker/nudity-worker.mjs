@@ -14,6 +14,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 const SIZE = 224;
 
 async function main() {
+  // Offline by construction: should tfjs or nsfwjs ever try to download anything, loading fails
+  // loudly instead (the pool tests would catch it).
+  globalThis.fetch = () => Promise.reject(new Error('network access is disabled in the nudity worker'));
   const tf = await import('@tensorflow/tfjs');
   const started = performance.now();
   if (workerData.backend === 'cpu') {
