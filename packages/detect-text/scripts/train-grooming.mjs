@@ -24,6 +24,8 @@ const CONFIG = {
   prefixes: [15, 60, 250],
   prefixWeight: 0.5,
   segmentWeight: 3,
+  // Tactics may raise but never lower the learned score (see fitLogistic's nonNegativeDense).
+  monotone: true,
   folds: 4,
   keepTextWeights: 20000,
   logistic: {},
@@ -68,7 +70,7 @@ for (const { record, group } of train) {
 console.log(`examples: ${examples.length} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
 
 function fit(exs, mask) {
-  return dt.fitLogistic(exs, { ...CONFIG.logistic, ...(mask ? { mask } : {}) });
+  return dt.fitLogistic(exs, { ...CONFIG.logistic, nonNegativeDense: CONFIG.monotone ? dt.MONOTONE_BEHAVIOUR_FEATURES : [], ...(mask ? { mask } : {}) });
 }
 
 function prune(model) {

@@ -18,12 +18,12 @@
 import { normalizeText, DEFAULT_MAX_SCORED_CHARS } from './normalize.js';
 import { extractMessageSignals } from './signals.js';
 import { SIGNAL_TYPES, type SignalType } from './lexicon.js';
-import { effectiveMessages, forEachHashedFeature } from './features.js';
+import { DENSITY_WINDOW, effectiveMessages, forEachHashedFeature } from './features.js';
 import { behaviourLogit, sigmoid, textTerm, type GroomingModel } from './model/model.js';
 import { defaultModel } from './model/index.js';
 import { agePrior, isPlatformAdult, isPlatformMinor, type AgeFacts, type AgeReason } from './age-context.js';
 import { GROOMING_BENIGN_EXAMPLES } from './examples.js';
-import { COMBINATION, tacticLogit } from './tactics.js';
+import { COERCION_MESSAGES, COERCION_RISK, COMBINATION, tacticLogit } from './tactics.js';
 import type { ConversationMessage, DetectedSignal, Detector, DetectorContext, ParticipantFacts, StepResult } from './types.js';
 
 /** When to alert and what to recommend per message. Thresholds are calibrated probabilities. */
@@ -149,6 +149,7 @@ const BARE_AGE = /^(?:(?:im|i am|yeah|yes|ya|yep|tengo|soy|ich bin|bin|si|ja) )?
 const HIGH_SEVERITY: ReadonlySet<SignalType> = new Set(['media-request', 'threat', 'sexualisation', 'meeting']);
 const WARN_TACTICS: ReadonlySet<SignalType> = new Set(['off-platform-move', 'media-request', 'meeting', 'secrecy', 'gift-offer', 'isolation-probe', 'threat']);
 const TYPE_INDEX = new Map<SignalType, number>(SIGNAL_TYPES.map((t, i) => [t, i]));
+const THREAT_INDEX = SIGNAL_TYPES.indexOf('threat');
 
 function newParticipant(): ParticipantState {
   return {
@@ -221,7 +222,11 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
       return sigmoid(COMBINATION.segmentModelWeight * (cal.a * raw + cal.b) + COMBINATION.segmentTacticWeight * p.tac + p.prior + COMBINATION.base);
     }
     const cal = model.calibration;
-    return sigmoid(COMBINATION.modelWeight * (cal.a * raw + cal.b) + p.tac + p.prior + COMBINATION.base);
+    const risk = sigmoid(COMBINATION.modelWeight * (cal.a * raw + cal.b) + p.tac + p.prior + COMBINATION.base);
+    // Coercion must be repeated and dense (not two stray matches in a log of thousands of lines).
+    const threats = p.counts[THREAT_INDEX] ?? 0;
+    const coercion = threats >= COERCION_MESSAGES && threats >= effectiveMessages(p.n, p.tokens) / DENSITY_WINDOW && state.family === 0;
+    return coercion ? Math.max(risk, COERCION_RISK) : risk;
   }
 
   function init(): GroomingState {

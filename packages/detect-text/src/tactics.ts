@@ -51,6 +51,15 @@ export const COMBINATION = {
   base: -1.5,
 } as const;
 
+/**
+ * Coercion overrides the model: threats in at least this many different messages of one
+ * participant (and at least one per 30 messages, so stray matches in a long log do not count)
+ * put their risk at `COERCION_RISK` or above. Sextortion is urgent and the research
+ * logs the text model learned from contain almost none, so the model must not be able to veto it.
+ */
+export const COERCION_MESSAGES = 2;
+export const COERCION_RISK = 0.95;
+
 const WEIGHTS = SIGNAL_TYPES.map((t) => TACTIC_WEIGHTS[t]);
 
 export function tacticLogit(counts: readonly number[], messages: number): number {

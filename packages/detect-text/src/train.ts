@@ -63,6 +63,12 @@ export interface LogisticOptions {
   readonly seed: number;
   /** When given, only buckets with mask[i] === 1 may have non-zero weight. */
   readonly mask?: Uint8Array;
+  /**
+   * Dense features whose weight may not go below zero (projected after each update). Used so that
+   * showing a grooming tactic can never count as evidence of innocence, whatever the training
+   * source's quirks (in the research logs, decoys ask "how old are you?" back).
+   */
+  readonly nonNegativeDense?: readonly number[];
 }
 
 export interface LogisticModel {
@@ -103,6 +109,8 @@ export function fitLogistic(examples: readonly TrainingExample[], options: Logis
   const rand = mulberry32(options.seed);
   const order = examples.map((_, i) => i);
   const mask = options.mask;
+  const nonNegative = new Uint8Array(BEHAVIOUR_FEATURES);
+  for (const j of options.nonNegativeDense ?? []) if (j >= 0 && j < BEHAVIOUR_FEATURES) nonNegative[j] = 1;
   for (let epoch = 0; epoch < options.epochs; epoch += 1) {
     for (let i = order.length - 1; i > 0; i -= 1) {
       const j = Math.floor(rand() * (i + 1));
@@ -128,6 +136,7 @@ export function fitLogistic(examples: readonly TrainingExample[], options: Logis
         if (grad === 0) continue;
         gDense[j] = (gDense[j] ?? 0) + grad * grad;
         dense[j] = (dense[j] ?? 0) - (options.learningRate * grad) / Math.sqrt((gDense[j] ?? 0) + eps);
+        if (nonNegative[j] === 1 && (dense[j] ?? 0) < 0) dense[j] = 0;
       }
       gBias += g * g;
       bias -= (options.learningRate * g) / Math.sqrt(gBias + eps);
@@ -169,6 +178,11 @@ export function fitPlatt(logits: readonly number[], labels: readonly (0 | 1)[], 
   }
   return { a, b };
 }
+
+/** Behaviour features that must not lower risk: every tactic density and the diversity feature (not age disclosure). */
+export const MONOTONE_BEHAVIOUR_FEATURES: readonly number[] = Array.from({ length: BEHAVIOUR_FEATURES }, (_, j) => j).filter(
+  (j) => j >= SIGNAL_TYPES.length || SIGNAL_TYPES[j] !== 'age-disclosure',
+);
 
 /** Indices of the `k` largest-magnitude weights, ascending. */
 export function topWeights(weights: Float64Array, k: number): number[] {

@@ -45,9 +45,11 @@ describe('grooming detector', () => {
   });
 
   it('uses platform ages: the same words between 13-year-old peers score far lower', () => {
-    const adult = scoreConversation(conv([{ id: 'a', age: 34 }, { id: 'b', age: 12 }], GROOMING));
-    const peers = scoreConversation(conv([{ id: 'a', age: 13 }, { id: 'b', age: 13 }], GROOMING));
-    const unknown = scoreConversation(conv([{ id: 'a' }, { id: 'b' }], GROOMING));
+    // A milder exchange than GROOMING, so no score saturates at 1 after rounding.
+    const mild = GROOMING.slice(0, 6);
+    const adult = scoreConversation(conv([{ id: 'a', age: 34 }, { id: 'b', age: 12 }], mild));
+    const peers = scoreConversation(conv([{ id: 'a', age: 13 }, { id: 'b', age: 13 }], mild));
+    const unknown = scoreConversation(conv([{ id: 'a' }, { id: 'b' }], mild));
     expect(peers.participants.a?.score ?? 1).toBeLessThan(adult.participants.a?.score ?? 0);
     expect(unknown.participants.a?.score ?? 1).toBeLessThan(adult.participants.a?.score ?? 0);
     expect(peers.participants.a?.score ?? 1).toBeLessThan(unknown.participants.a?.score ?? 0);
@@ -162,5 +164,21 @@ describe('evidence', () => {
     expect(a.evidence).toHaveLength(3);
     expect(a.evidence.map((s) => s.type)).toEqual(['secrecy', 'media-request', 'isolation-probe']);
     expect(a.evidence.every((s) => s.participant === 'a')).toBe(true);
+  });
+});
+
+describe('coercion', () => {
+  it('alerts on threats repeated in two messages, whatever the text model says', () => {
+    const s = scoreConversation(
+      conv([{ id: 'x', age: 25 }, { id: 'y', age: 14 }], [
+        ['x', 'remember me'],
+        ['y', 'what do you want'],
+        ['x', 'i still have your pics'],
+        ['x', 'pay me or i post them, everyone in your class will see'],
+      ]),
+    );
+    expect(s.alert).toBe(true);
+    expect(s.alert_at).toBe(3);
+    expect(s.participants.x?.score ?? 0).toBeGreaterThanOrEqual(0.95);
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { MODEL_DATA } from '../src/model/model-data.generated.js';
 import {
   HASH_BUCKETS,
+  MONOTONE_BEHAVIOUR_FEATURES,
   ParticipantExampleBuilder,
   defaultModel,
   fitLogistic,
@@ -79,5 +80,22 @@ describe('trainer', () => {
     const { a, b } = fitPlatt(xs, ys, weights);
     expect(a).toBeCloseTo(2, 2);
     expect(b).toBeCloseTo(-1, 2);
+  });
+});
+
+describe('monotone behaviour weights', () => {
+  it('keeps constrained behaviour weights non-negative even when the data pushes them down', () => {
+    const exs = [];
+    for (let i = 0; i < 40; i += 1) {
+      const b = new ParticipantExampleBuilder(20);
+      // Age probes only in the negatives: unconstrained, the weight would go negative.
+      b.add(i % 2 === 0 ? 'hello there friend' : 'how old are you');
+      exs.push(b.snapshot(i % 2 === 0 ? 1 : 0, 1, `g${i}`));
+    }
+    const opts = { epochs: 20, learningRate: 0.3, l2Text: 1e-5, l2Dense: 1e-4, seed: 3 };
+    const free = fitLogistic(exs, opts);
+    const constrained = fitLogistic(exs, { ...opts, nonNegativeDense: MONOTONE_BEHAVIOUR_FEATURES });
+    expect(free.dense[0]).toBeLessThan(0);
+    expect(constrained.dense[0]).toBeGreaterThanOrEqual(0);
   });
 });
