@@ -7,6 +7,10 @@ import { isSafeguardError } from '@safeguard/core';
 import { CliContext, type CliIo, type GlobalOptions } from './context.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerTransparencyCommand } from './commands/transparency.js';
+import { registerConformanceCommand } from './commands/conformance.js';
+import { registerBundleCommand } from './commands/bundle.js';
+import { registerPenaltyCommand } from './commands/penalty.js';
 import { EXIT } from './exit-codes.js';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -23,6 +27,10 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError();
   registerServeCommand(program, ctx);
   registerAdminCommands(program, ctx);
+  registerTransparencyCommand(program, ctx);
+  registerConformanceCommand(program, ctx);
+  registerBundleCommand(program, ctx);
+  registerPenaltyCommand(program, ctx);
   return program;
 }
 
