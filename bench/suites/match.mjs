@@ -6,7 +6,7 @@
 // distances 0..40 around each query, so each query has true matches, misses just outside the
 // threshold, and a bank-sized haystack. Synthetic only: never real list content.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LinearPdqIndex, MultiIndexPdqIndex, PdqHashStore } from '../../packages/media/dist/index.js';
 import { loadPdqIndex, savePdqIndex } from '../../packages/media-node/dist/index.js';
@@ -132,7 +132,7 @@ export async function run(args = []) {
     `
 # PDQ bank matching: multi-index hashing vs linear scan
 
-Machine: ${machine()}. Bank: ${fmt(size)} synthetic PDQ hashes (random 256-bit, with ${planted.length}
+Machine: ${machine()}; load average ${fmt(os.loadavg()[0], 1)} at the end (shared VM: other work competes for the cores). Bank: ${fmt(size)} synthetic PDQ hashes (random 256-bit, with ${planted.length}
 near-duplicates of each query planted at distances ${planted.join(', ')}). Threshold: distance ≤ ${threshold}.
 ${fmt(queryCount)} queries, each timed alone, single thread.
 

@@ -7,6 +7,7 @@
 // here, so recall cannot be measured; only false positives on benign content.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import os from 'node:os';
 import sharp from 'sharp';
 import { assessNudity, DEFAULT_NUDITY_THRESHOLDS } from '../../packages/media/dist/index.js';
 import { ClassifierOverloadedError, NudityClassifierPool, preparePixels } from '../../packages/media-node/dist/index.js';
@@ -176,7 +177,7 @@ export async function run() {
     `
 # Nudity classification (nsfwjs MobileNetV2, tfjs WebAssembly backend, offline)
 
-Machine: ${machine()}. One worker thread (one core), queue of 8; model and .wasm files loaded from
+Machine: ${machine()}; load average ${fmt(os.loadavg()[0], 1)} at the end (shared VM: other work competes for the cores). One worker thread (one core), queue of 8; model and .wasm files loaded from
 node_modules (no network). Inputs: benign photos prepared at 224×224 (sharp).
 
 | | images/s (median of runs) | min–max | vs pure-JS cpu backend |
