@@ -455,8 +455,8 @@ function DecidedNotice(props: { result: DecisionResult }): ReactNode {
         Decision <code>{r.decision.id}</code>. The statement of reasons below was stored
         {r.statementRequired ? ' and is queued for the EU Transparency Database' : ''}.{' '}
         {r.webhookDeliveries > 0
-          ? `The platform is being notified (${plural(r.webhookDeliveries, 'signed webhook')}).`
-          : 'No webhook endpoint is configured: the platform will be notified when one is added.'}
+          ? `The platform will be told by ${r.webhookDeliveries === 1 ? 'a signed webhook' : plural(r.webhookDeliveries, 'signed webhook')}, retried until it is acknowledged.`
+          : 'No webhook delivery was queued.'}
         {r.referralIds.length > 0 ? ` ${plural(r.referralIds.length, 'law-enforcement referral')} queued.` : ''}
       </p>
       <StatementOfReasons statement={r.statementOfReasons} heading="Statement of reasons produced" />

@@ -97,7 +97,7 @@ export const CONVERSATION: readonly (readonly [string, string])[] = [
 
 /**
  * Seeds the tenant: accounts, a critical grooming case from a detection alert (signals at messages
- * 2, 4 and 5; a media item at message 5; a hash match), and a low-severity bullying report.
+ * 2, 4 and 5; a media item at message 5; a hash match), and a medium-severity bullying report.
  */
 export async function seedCases(server: ConsoleTestServer): Promise<{ groomingCaseId: string; bullyingCaseId: string }> {
   for (const [id, age] of [
