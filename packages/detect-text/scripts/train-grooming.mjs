@@ -10,6 +10,7 @@
 // Options: --data PATH (default ../shared/data/grooming/train.jsonl), --check (train but do not
 // write the model file).
 import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { dataPath, readDataset, loadPackage, packageRoot, toConversation, fmt } from './lib.mjs';
 
@@ -82,8 +83,10 @@ function prune(model) {
 
 function serialise(model, keep, calibration, threshold, training, segmentCal = segmentCalibration) {
   const packed = dt.packTextWeights(model.text, keep);
+  // The version names both the data and the weights, so two different models never share one.
+  const weightsHash = createHash('sha256').update(packed.indices).update(packed.weights).update(JSON.stringify(Array.from(model.dense))).digest('hex');
   return {
-    version: `grooming-lr-${sha256.slice(0, 12)}`,
+    version: `grooming-lr-${sha256.slice(0, 8)}-${weightsHash.slice(0, 8)}`,
     hashBits: dt.HASH_BITS,
     tokenPrior: CONFIG.tokenPrior,
     textClip: CONFIG.textClip,

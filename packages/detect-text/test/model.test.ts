@@ -19,7 +19,7 @@ import {
 
 describe('committed model', () => {
   it('is trained, small, and decodes', () => {
-    expect(MODEL_DATA.version).toMatch(/^grooming-lr-[0-9a-f]{12}$/);
+    expect(MODEL_DATA.version).toMatch(/^grooming-lr-[0-9a-f]{8}-[0-9a-f]{8}$/);
     expect(JSON.stringify(MODEL_DATA).length).toBeLessThan(400_000);
     const m = defaultModel();
     expect(m.text.length).toBe(HASH_BUCKETS);

@@ -3,7 +3,7 @@
 import type { SerializedModel } from './model.js';
 
 export const MODEL_DATA: SerializedModel = {
-  "version": "grooming-lr-a26bb7b71758",
+  "version": "grooming-lr-a26bb7b7-722367e9",
   "hashBits": 18,
   "tokenPrior": 20,
   "textClip": 3,
