@@ -7,6 +7,7 @@ import {
   HashBank,
   matchBanks,
   md5Signal,
+  MultiIndexPdqIndex,
   parseBankFile,
   pdqHashPixels,
   type MediaSignals,
@@ -101,7 +102,7 @@ describe('HashBank: imports, duplicates, tombstones, provenance', () => {
     const restored = new HashBank(bank.config, { clock, entries: bank.entries() });
     expect(restored.entries()).toEqual(bank.entries());
     expect(restored.query(pdq(A)).matches).toEqual([]);
-    expect(restored.query(pdq(B)).matches[0]?.entry.id).toBe(2);
+    expect(restored.query(pdq(B)).matches[0]?.entryId).toBe(2);
     expect(restored.add({ signalType: 'pdq', hash: C, labels: [], provenance: { source: 'manual' } }).id).toBe(3);
   });
 
@@ -170,7 +171,7 @@ describe('matching: thresholds, quality floor, transforms, allow-lists, decision
     block.configure({ enabled: false });
     expect(decide(pdq(A)).outcome).toBe('allow');
     block.configure({ enabled: true });
-    expect(decide(pdq(A)).decisive[0]?.entry.hash).toBe(A);
+    expect(decide(pdq(A)).decisive[0]?.hash).toBe(A);
   });
 
   it('allow-lists suppress positive matches only when at least as close (exact allow suppresses all)', () => {
@@ -200,5 +201,29 @@ describe('matching: thresholds, quality floor, transforms, allow-lists, decision
     const report = matchBanks([bank], { pdq: { hash: A, quality: 10 } });
     expect(report.lowQualityBanks).toEqual(['b']);
     expect(decideMatch(report, [bank]).explanation).toMatch(/too low quality/);
+  });
+});
+
+describe('index-backed banks (millions of hashes, entries in storage)', () => {
+  it('match through a prebuilt index with storage ids, apply tombstones, and refuse imports', () => {
+    const index = new MultiIndexPdqIndex();
+    const hashes = Array.from({ length: 3000 }, () => randomHex(next));
+    hashes.forEach((h, i) => index.add(h, 1000 + i));
+    const lean = HashBank.fromIndex({ id: 'ncmec-pdq', action: 'block' }, { pdqIndex: index, tombstoned: [1001] });
+    expect(lean.indexBacked).toBe(true);
+    expect(lean.size).toBe(2999);
+    const m = lean.query(pdq(flipBits(hashes[5]!, 4, next))).matches[0];
+    expect(m).toMatchObject({ entryId: 1005, hash: hashes[5], distance: 4, labels: [], action: 'block' });
+    expect(m?.entry).toBeUndefined();
+    expect(lean.query(pdq(hashes[1]!)).matches).toEqual([]);
+    expect(lean.tombstone({ signalType: 'pdq', hash: hashes[7]! })).toBe(1);
+    expect(lean.query(pdq(hashes[7]!)).matches).toEqual([]);
+    expect(lean.tombstone({ entryId: 1009 })).toBe(1);
+    expect(lean.size).toBe(2997);
+    expect(() => lean.import(parseBankFile(`${C}\n`).records)).toThrow(/prebuilt index/);
+    expect(() => lean.tombstone({ externalId: 'x' })).toThrow(/entry id/);
+    const banks = [lean];
+    expect(decideMatch(matchBanks(banks, pdq(hashes[9]!)), banks).outcome).toBe('allow');
+    expect(decideMatch(matchBanks(banks, pdq(hashes[10]!)), banks)).toMatchObject({ outcome: 'block', explanation: expect.stringContaining('entry 1010') as string });
   });
 });

@@ -11,8 +11,10 @@
  *   query's 7 rotated/flipped variants when `matchTransforms` is on.
  * - An `allow` bank only reports matches; suppression across banks is `matchBanks`' job.
  * The server persists entries; it rebuilds a `HashBank` from them (`entries` option) on start.
+ * Entry objects cost ~300–400 bytes each: for banks of millions of hashes use
+ * `HashBank.fromIndex` with a persisted index instead (no entries in memory).
  */
-import { systemClock, type Clock } from '@safeguard/core';
+import { SafeguardError, systemClock, type Clock } from '@safeguard/core';
 import type { HashIndex } from '../index/types.js';
 import { PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from '../pdq/core.js';
 import { SIGNAL_TYPES, type SignalTypeName } from '../signal/signal-types.js';
@@ -36,11 +38,17 @@ export interface MediaSignals {
 export interface BankMatch {
   readonly bankId: string;
   readonly action: BankConfig['action'];
-  readonly entry: BankEntry;
+  readonly entryId: number;
+  /** The bank's hash that matched (canonical form). */
+  readonly hash: string;
   readonly signalType: SignalTypeName;
   readonly distance: number;
   /** Which variant of the query matched (`original` unless a rotated/flipped copy did). */
   readonly transform: PdqDihedralName;
+  /** The entry's labels (empty for an index-backed bank: look the entry up by `entryId`). */
+  readonly labels: readonly string[];
+  /** The whole entry, when the bank holds its entries in memory (not for index-backed banks). */
+  readonly entry?: BankEntry;
 }
 
 export interface BankQueryResult {
@@ -79,6 +87,20 @@ export interface HashBankOptions {
   readonly entries?: Iterable<BankEntry>;
 }
 
+/**
+ * An index-backed bank: PDQ hashes only, held as a prebuilt (typically persisted) index whose ids
+ * are the storage's entry ids, with no entry objects in memory — for banks of millions of hashes
+ * (~100 bytes per hash instead of ~400). Matches carry `entryId` and the hash; the caller looks up
+ * labels and provenance for the few entries that matched. Content changes by rebuilding the index;
+ * tombstones can be applied in place.
+ */
+export interface IndexBackedBankOptions {
+  readonly clock?: Clock;
+  readonly pdqIndex: HashIndex;
+  /** Entry ids tombstoned since the index was built. */
+  readonly tombstoned?: Iterable<number>;
+}
+
 export class HashBank {
   private configValue: BankConfig;
   private readonly clock: Clock;
@@ -88,11 +110,27 @@ export class HashBank {
   private readonly indexes = new Map<SignalTypeName, HashIndex>();
   private nextId = 1;
   private activeCount = 0;
+  /** Set for index-backed banks: tombstoned entry ids (entries themselves are not in memory). */
+  private tombstonedIds: Set<number> | undefined;
 
   constructor(config: BankConfigInput, options: HashBankOptions = {}) {
     this.configValue = bankConfig(config);
     this.clock = options.clock ?? systemClock;
     for (const entry of options.entries ?? []) this.insert(entry);
+  }
+
+  /** An index-backed bank (see `IndexBackedBankOptions`). */
+  static fromIndex(config: BankConfigInput, options: IndexBackedBankOptions): HashBank {
+    if (options.pdqIndex.signalType !== 'pdq') throw new RangeError('an index-backed bank takes a PDQ index');
+    const bank = new HashBank({ ...config, signalTypes: ['pdq'] }, options.clock ? { clock: options.clock } : {});
+    bank.tombstonedIds = new Set(options.tombstoned ?? []);
+    bank.indexes.set('pdq', options.pdqIndex);
+    return bank;
+  }
+
+  /** True for banks made with `fromIndex` (no entries in memory; imports are refused). */
+  get indexBacked(): boolean {
+    return this.tombstonedIds !== undefined;
   }
 
   get config(): BankConfig {
@@ -105,6 +143,7 @@ export class HashBank {
 
   /** Active (not tombstoned) entries. */
   get size(): number {
+    if (this.tombstonedIds) return (this.indexes.get('pdq')?.size ?? 0) - this.tombstonedIds.size;
     return this.activeCount;
   }
 
@@ -182,6 +221,9 @@ export class HashBank {
 
   /** Applies parsed records atomically (see the module contract). */
   import(records: readonly ImportRecord[], fileName?: string): ImportResult {
+    if (this.tombstonedIds) {
+      throw new SafeguardError('conflict', `bank ${this.id} is backed by a prebuilt index: rebuild the index to change its contents`);
+    }
     const issues = this.validate(records);
     if (issues.length > 0) throw new BankImportError('unknown', issues, fileName);
     const now = this.clock.now().toISOString();
@@ -255,6 +297,7 @@ export class HashBank {
 
   /** Tombstones matching active entries; returns how many. */
   tombstone(selector: TombstoneSelector, provenance: Provenance = { source: 'manual' }): number {
+    if (this.tombstonedIds) return this.tombstoneInIndex(selector);
     const now = this.clock.now().toISOString();
     if ('entryId' in selector) return this.markTombstoned(selector.entryId, now) ? 1 : 0;
     if ('hash' in selector) {
@@ -265,16 +308,37 @@ export class HashBank {
     return this.applyTombstone({ op: 'tombstone', externalId: selector.externalId, ...(selector.member === undefined ? {} : { member: selector.member }), provenance }, now);
   }
 
+  private tombstoneInIndex(selector: TombstoneSelector): number {
+    const ids = this.tombstonedIds!;
+    const before = ids.size;
+    if ('entryId' in selector) {
+      ids.add(selector.entryId);
+    } else if ('hash' in selector) {
+      const hash = SIGNAL_TYPES[selector.signalType].normalize(selector.hash);
+      if (hash === undefined) throw new RangeError(`not a valid ${selector.signalType} hash`);
+      if (selector.signalType === 'pdq') for (const m of this.indexes.get('pdq')?.query(hash, 0) ?? []) ids.add(m.id);
+    } else {
+      throw new SafeguardError('validation_failed', `bank ${this.id} is index-backed: tombstone by entry id (look the upstream id up in storage)`);
+    }
+    return ids.size - before;
+  }
+
   /** Entries matching the media's signals in this bank (regardless of `enabled`; see `matchBanks`). */
   query(signals: MediaSignals): BankQueryResult {
     const config = this.configValue;
     const best = new Map<number, BankMatch>();
-    const consider = (signalType: SignalTypeName, id: number, distance: number, transform: PdqDihedralName): void => {
-      const entry = this.byId.get(id);
-      if (!entry || entry.tombstoned) return;
+    const tombstonedIds = this.tombstonedIds;
+    const consider = (signalType: SignalTypeName, id: number, hash: string, distance: number, transform: PdqDihedralName): void => {
       const prior = best.get(id);
       if (prior && prior.distance <= distance) return;
-      best.set(id, { bankId: config.id, action: config.action, entry, signalType, distance, transform });
+      if (tombstonedIds) {
+        if (tombstonedIds.has(id)) return;
+        best.set(id, { bankId: config.id, action: config.action, entryId: id, hash, signalType, distance, transform, labels: [] });
+        return;
+      }
+      const entry = this.byId.get(id);
+      if (!entry || entry.tombstoned) return;
+      best.set(id, { bankId: config.id, action: config.action, entryId: id, hash: entry.hash, signalType, distance, transform, labels: entry.labels, entry });
     };
     let lowQuality = false;
     if (signals.pdq && config.signalTypes.includes('pdq')) {
@@ -289,7 +353,7 @@ export class HashBank {
             const hash = name === 'original' ? signals.pdq.hash : signals.pdq.dihedral?.[name];
             if (hash === undefined || seen.has(hash)) continue;
             seen.add(hash);
-            for (const m of index.query(hash, config.pdqThreshold)) consider('pdq', m.id, m.distance, name);
+            for (const m of index.query(hash, config.pdqThreshold)) consider('pdq', m.id, m.hash, m.distance, name);
           }
         }
       }
@@ -300,9 +364,9 @@ export class HashBank {
       const hash = SIGNAL_TYPES[type].normalize(value);
       const index = this.indexes.get(type);
       if (hash === undefined || !index) continue;
-      for (const m of index.query(hash, 0)) consider(type, m.id, 0, 'original');
+      for (const m of index.query(hash, 0)) consider(type, m.id, m.hash, 0, 'original');
     }
-    const matches = [...best.values()].sort((a, b) => a.distance - b.distance || a.entry.id - b.entry.id);
+    const matches = [...best.values()].sort((a, b) => a.distance - b.distance || a.entryId - b.entryId);
     return { matches, lowQuality };
   }
 

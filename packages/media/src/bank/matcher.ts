@@ -53,7 +53,7 @@ export function matchBanks(banks: Iterable<HashBank>, signals: MediaSignals): Ma
     else if (m.signalType === 'pdq' && closestPdqAllow && m.distance >= closestPdqAllow.distance) suppressed.push({ match: m, by: closestPdqAllow });
     else matches.push(m);
   }
-  const order = (a: BankMatch, b: BankMatch): number => a.distance - b.distance || a.bankId.localeCompare(b.bankId) || a.entry.id - b.entry.id;
+  const order = (a: BankMatch, b: BankMatch): number => a.distance - b.distance || a.bankId.localeCompare(b.bankId) || a.entryId - b.entryId;
   return { matches: matches.sort(order), suppressed, allowListMatches: allows.sort(order), lowQualityBanks };
 }
 
@@ -74,7 +74,7 @@ function blocks(m: BankMatch, blockDistanceOf: (bankId: string) => number): bool
 }
 
 const describe = (m: BankMatch): string =>
-  `${m.signalType} match in bank ${m.bankId} (entry ${m.entry.id}, distance ${m.distance}${m.transform === 'original' ? '' : `, ${m.transform}`}${m.entry.labels.length > 0 ? `, labels ${m.entry.labels.join(' ')}` : ''})`;
+  `${m.signalType} match in bank ${m.bankId} (entry ${m.entryId}, distance ${m.distance}${m.transform === 'original' ? '' : `, ${m.transform}`}${m.labels.length > 0 ? `, labels ${m.labels.join(' ')}` : ''})`;
 
 /** The decision for a match report; `banks` supplies each bank's PDQ block distance. */
 export function decideMatch(report: MatchReport, banks: Iterable<HashBank>): MatchDecision {
