@@ -92,7 +92,34 @@ export function periodMonths(period: ReportingPeriod): string[] {
   }
 }
 
+const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
+
+/**
+ * Milliseconds since the epoch of an ISO-8601 timestamp. The canonical UTC form the store writes
+ * (YYYY-MM-DDTHH:MM:SS.sssZ) is decoded arithmetically — aggregation does this twice per fact, and
+ * Date.parse is several times slower; anything else falls back to Date.parse.
+ */
+export function isoToMs(iso: string): number {
+  if (iso.length !== 24 || iso.charCodeAt(23) !== 90 /* Z */ || iso.charCodeAt(10) !== 84 /* T */ || iso.charCodeAt(19) !== 46 /* . */) return Date.parse(iso);
+  const y = digit(iso, 0) * 1000 + digit(iso, 1) * 100 + digit(iso, 2) * 10 + digit(iso, 3);
+  const m = digit(iso, 5) * 10 + digit(iso, 6);
+  const d = digit(iso, 8) * 10 + digit(iso, 9);
+  const hh = digit(iso, 11) * 10 + digit(iso, 12);
+  const mm = digit(iso, 14) * 10 + digit(iso, 15);
+  const ss = digit(iso, 17) * 10 + digit(iso, 18);
+  const ms = digit(iso, 20) * 100 + digit(iso, 21) * 10 + digit(iso, 22);
+  if (!(m >= 1 && m <= 12 && d >= 1 && d <= 31 && hh <= 23 && mm <= 59 && ss <= 59 && ms >= 0)) return Date.parse(iso);
+  // Days from the civil date (Howard Hinnant's algorithm), no Date object needed.
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  const days = era * 146097 + doe - 719468;
+  return days * DAY_MS + hh * 3_600_000 + mm * 60_000 + ss * 1000 + ms;
+}
+
 /** Seconds between two ISO timestamps (b - a); NaN when either does not parse. */
 export function secondsBetween(a: string, b: string): number {
-  return (Date.parse(b) - Date.parse(a)) / 1000;
+  return (isoToMs(b) - isoToMs(a)) / 1000;
 }

@@ -65,3 +65,19 @@ describe('parsePeriod', () => {
     expect(() => parsePeriod('2010-01-01', '2025-01-01')).toThrow(new RegExp(`at most ${MAX_PERIOD_DAYS} days`));
   });
 });
+
+describe('isoToMs', () => {
+  it('agrees with Date.parse on canonical timestamps, and falls back on anything else', async () => {
+    const { isoToMs } = await import('../src/period.js');
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2200, 0, 1) }), (ms) => {
+        const iso = new Date(ms).toISOString();
+        expect(isoToMs(iso)).toBe(ms);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(isoToMs('2025-01-02T03:04:05+01:00')).toBe(Date.parse('2025-01-02T03:04:05+01:00'));
+    expect(isoToMs('2025-02-30T00:00:00.000Z')).toBe(Date.parse('2025-02-30T00:00:00.000Z'));
+    expect(Number.isNaN(isoToMs('not a date'))).toBe(true);
+  });
+});
