@@ -12,7 +12,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { systemClock, type Clock } from '@safeguard/core';
+import { systemClock, type Clock, type MessageBus } from '@safeguard/core';
 import type { SafeguardStore } from '@safeguard/store';
 import { KeyAuthenticator, authorize, type Principal } from './auth.js';
 import { registerConsole } from './console-static.js';
@@ -52,6 +52,8 @@ export interface AppOptions {
   readonly statsFlushMs?: number;
   /** Webhook delivery tuning (poll interval, backoff, timeout). */
   readonly webhooks?: WebhookServiceOptions;
+  /** Scale-out: publish ingested messages here for workers instead of processing them inline. */
+  readonly bus?: MessageBus;
 }
 
 export interface AppServices {
@@ -65,6 +67,8 @@ export interface AppServices {
   /** Delivers the webhook outbox (case decisions, appeal outcomes) to the platform, signed. */
   readonly webhooks: WebhookDeliveryService;
   readonly retention: RetentionSweeper;
+  /** Present in scale-out mode (SAFEGUARD_BUS_URL). */
+  readonly bus: MessageBus | undefined;
   readonly clock: Clock;
   /** False once shutdown has begun: /readyz then fails so load balancers stop sending traffic. */
   accepting: boolean;
@@ -131,6 +135,7 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
     policy,
     ingest: new IngestService(options.store, policy, { clock, alertHooks: [openCaseForAlert] }),
     contactRisk: new ContactRiskService(policy, clock, [openCaseForAlert]),
+    bus: options.bus,
     webhooks: new WebhookDeliveryService(options.store, clock, app.log, options.webhooks),
     retention: new RetentionSweeper(options.store, clock, app.log),
     keys: new KeyAuthenticator(options.store),

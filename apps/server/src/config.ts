@@ -10,6 +10,8 @@ export interface SafeguardConfig {
   readonly dataDir: string;
   readonly databaseUrl: string;
   readonly logLevel: string;
+  /** Scale-out: NATS JetStream URL; absent means messages are processed inline (embedded). */
+  readonly busUrl: string | undefined;
   /** Whether the database URL was defaulted (embedded SQLite under the data directory). */
   readonly embedded: boolean;
 }
@@ -42,6 +44,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     description: 'postgres://user@host:5432/db (optionally ?schema=name) for PostgreSQL, or sqlite:/path/file.sqlite',
   },
   { env: 'SAFEGUARD_LOG_LEVEL', flag: '--log-level', defaultValue: 'info', description: 'trace, debug, info, warn, error or silent' },
+  {
+    env: 'SAFEGUARD_BUS_URL',
+    flag: '--bus-url',
+    defaultValue: '(none: messages are processed inline)',
+    description: 'nats://host:4222 for scale-out: API nodes publish messages, `safeguard worker` processes them',
+  },
 ];
 
 export interface ConfigOverrides {
@@ -50,6 +58,7 @@ export interface ConfigOverrides {
   readonly dataDir?: string | undefined;
   readonly databaseUrl?: string | undefined;
   readonly logLevel?: string | undefined;
+  readonly busUrl?: string | undefined;
 }
 
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): SafeguardConfig {
@@ -65,8 +74,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
     throw new Error(`SAFEGUARD_LOG_LEVEL must be trace, debug, info, warn, error, fatal or silent, got "${logLevel}"`);
   }
+  const busUrl = overrides.busUrl ?? env.SAFEGUARD_BUS_URL;
   return {
     port,
+    busUrl: busUrl && busUrl.length > 0 ? busUrl : undefined,
     host: overrides.host ?? env.HOST ?? '127.0.0.1',
     dataDir,
     databaseUrl,

@@ -6,3 +6,4 @@ export * from './permissions.js';
 export * from './server.js';
 export * from './demo-seed.js';
 export { PolicyService } from './services/policy-service.js';
+export * from './worker.js';

@@ -4,6 +4,7 @@
  */
 import { migrateToLatest, openDatabase, schemaOf, SafeguardStore } from '@safeguard/store';
 import { buildApp, type SafeguardApp } from './app.js';
+import { openBus } from './bus.js';
 import type { SafeguardConfig } from './config.js';
 import { seedDemo, type DemoSeedResult } from './demo-seed.js';
 
@@ -31,7 +32,9 @@ export async function openStore(config: SafeguardConfig): Promise<SafeguardStore
 export async function startServer(config: SafeguardConfig, options: StartOptions = {}): Promise<RunningServer> {
   const store = await openStore(config);
   const demo = options.demo ? await seedDemo(store, config.dataDir) : undefined;
+  const bus = config.busUrl ? await openBus(config.busUrl) : undefined;
   const app = await buildApp({
+    ...(bus ? { bus } : {}),
     store,
     logLevel: config.logLevel,
     ...(options.logStream ? { logStream: options.logStream } : {}),
@@ -49,6 +52,7 @@ export async function startServer(config: SafeguardConfig, options: StartOptions
     closing ??= (async () => {
       app.services.accepting = false;
       await app.close();
+      await bus?.close();
       await store.close();
     })();
     return closing;

@@ -10,9 +10,10 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     .option('--port <port>', 'HTTP port (env PORT, default 8080)')
     .option('--host <host>', 'interface to listen on (env HOST, default 127.0.0.1)')
     .option('--log-level <level>', 'log level (env SAFEGUARD_LOG_LEVEL, default info)')
+    .option('--bus-url <url>', 'scale-out: publish messages to NATS JetStream for workers (env SAFEGUARD_BUS_URL)')
     .option('--demo', 'seed the demo tenant and print its admin key', false)
-    .action(async (opts: { port?: string; host?: string; logLevel?: string; demo: boolean }) => {
-      const config = ctx.config({ port: opts.port, host: opts.host, logLevel: opts.logLevel });
+    .action(async (opts: { port?: string; host?: string; logLevel?: string; busUrl?: string; demo: boolean }) => {
+      const config = ctx.config({ port: opts.port, host: opts.host, logLevel: opts.logLevel, busUrl: opts.busUrl });
       const server = await startServer(config, { demo: opts.demo });
       const lines = [
         '',

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { SafeguardError } from '@safeguard/core';
 import { DetectionStore, type AlertRecord } from '@safeguard/store';
 import { principalOf } from '../app.js';
+import { MAX_BUS_TEXT_CHARS, encodeQueued } from '../bus.js';
 import { audit } from '../services/audit-service.js';
 import { AccountId, IsoDateTime, errorResponses } from '../schemas.js';
 import type { ZodApp } from './types.js';
@@ -41,6 +42,7 @@ const MessageResultView = z.object({
   alertId: z.string().nullable(),
   signals: z.array(SignalView).readonly(),
   warnings: z.array(z.string()).readonly(),
+  queued: z.boolean().optional().describe('Scale-out mode: queued for a worker; the action is a preview'),
 });
 
 const AlertView = z.object({
@@ -83,7 +85,25 @@ export function messageRoutes(app: ZodApp): void {
     },
     async (request) => {
       const principal = principalOf(request);
-      const results = await ingest.ingest(principal.tenantId, request.body.messages);
+      const { bus } = app.services;
+      if (!bus) return { results: await ingest.ingest(principal.tenantId, request.body.messages) };
+      // Scale-out: answer from the stored state, then publish durably before acknowledging.
+      const results = await ingest.preview(principal.tenantId, request.body.messages);
+      const receivedAt = new Date().toISOString();
+      const toQueue = request.body.messages.filter((_, i) => results[i]?.queued === true);
+      if (toQueue.length > 0) {
+        await bus.publish(
+          toQueue.map((m) => ({
+            id: `${principal.tenantId}:${m.idempotencyKey}`,
+            key: `${principal.tenantId}/${m.conversationId}`,
+            data: encodeQueued({
+              tenantId: principal.tenantId,
+              receivedAt,
+              message: { ...m, text: m.text.length > MAX_BUS_TEXT_CHARS ? m.text.slice(0, MAX_BUS_TEXT_CHARS) : m.text },
+            }),
+          })),
+        );
+      }
       return { results };
     },
   );

@@ -62,6 +62,11 @@ export interface MessageResult {
   readonly alertId: string | null;
   readonly signals: readonly MessageSignal[];
   readonly warnings: readonly string[];
+  /**
+   * Queued for a worker (scale-out mode): the action is a preview computed from the stored
+   * conversation state; the worker's processing is authoritative and raises any alert.
+   */
+  readonly queued?: boolean;
 }
 
 /** Called inside the ingest transaction for every new alert (for example to open a case). */
@@ -70,6 +75,7 @@ export type AlertHook = (store: SafeguardStore, tenantId: string, alert: AlertRe
 interface QueuedBatch {
   readonly tenantId: string;
   readonly batch: readonly IncomingMessage[];
+  readonly receivedAt: string | undefined;
   resolve(results: MessageResult[]): void;
   reject(error: unknown): void;
 }
@@ -127,9 +133,9 @@ export class IngestService {
    * Ingests one batch. Batches arriving while another commits are grouped into one transaction
    * (group commit): one disk sync for several batches, each answered only after that commit.
    */
-  ingest(tenantId: string, batch: readonly IncomingMessage[]): Promise<MessageResult[]> {
+  ingest(tenantId: string, batch: readonly IncomingMessage[], receivedAt?: string): Promise<MessageResult[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ tenantId, batch, resolve, reject });
+      this.queue.push({ tenantId, batch, receivedAt, resolve, reject });
       void this.drain();
     });
   }
@@ -150,7 +156,7 @@ export class IngestService {
           const prepared = await Promise.all(group.map((item) => this.prepare(item.tenantId, item.batch)));
           const results = await this.store.transaction(async (tx) => {
             const out: MessageResult[][] = [];
-            for (const [i, item] of group.entries()) out.push(await this.process(tx, item.tenantId, item.batch, prepared[i] ?? new Map()));
+            for (const [i, item] of group.entries()) out.push(await this.process(tx, item.tenantId, item.batch, prepared[i] ?? new Map(), item.receivedAt));
             return out;
           });
           group.forEach((item, i) => item.resolve(results[i] ?? []));
@@ -163,7 +169,7 @@ export class IngestService {
           for (const item of group) {
             try {
               const accounts = await this.prepare(item.tenantId, item.batch);
-              item.resolve(await this.store.transaction((tx) => this.process(tx, item.tenantId, item.batch, accounts)));
+              item.resolve(await this.store.transaction((tx) => this.process(tx, item.tenantId, item.batch, accounts, item.receivedAt)));
             } catch (single) {
               item.reject(single);
             }
@@ -190,8 +196,9 @@ export class IngestService {
     tenantId: string,
     batch: readonly IncomingMessage[],
     accounts: ReadonlyMap<string, ResolvedAccount>,
+    receivedAtGiven?: string,
   ): Promise<MessageResult[]> {
-    const receivedAt = this.clock.now().toISOString();
+    const receivedAt = receivedAtGiven ?? this.clock.now().toISOString();
     const detection = new DetectionStore(tx);
     const stored = await detection.findMessages(tenantId, batch.map((m) => m.idempotencyKey));
     const conversations = await detection.loadConversations(tenantId, [...new Set(batch.map((m) => m.conversationId))]);
@@ -373,6 +380,66 @@ export class IngestService {
       if (created) for (const hook of this.hooks) await hook(tx, tenantId, saved);
     }
     return results;
+  }
+
+  /**
+   * Scale-out mode, on the API node: answers each message from the stored conversation state
+   * stepped in memory (nothing is stored here; the worker that consumes the bus does that).
+   * Messages already processed get their stored answer.
+   */
+  async preview(tenantId: string, batch: readonly IncomingMessage[]): Promise<MessageResult[]> {
+    const accounts = await this.prepare(tenantId, batch);
+    const detection = new DetectionStore(this.store);
+    const stored = await detection.findMessages(tenantId, batch.map((m) => m.idempotencyKey));
+    const conversations = await detection.loadConversations(tenantId, [...new Set(batch.map((m) => m.conversationId))]);
+    const states = new Map<string, { state: GroomingState; seen: Set<string> }>();
+    const seenKeys = new Set<string>();
+    return batch.map((m): MessageResult => {
+      const previous = stored.get(m.idempotencyKey);
+      if (previous || seenKeys.has(m.idempotencyKey)) {
+        return {
+          idempotencyKey: m.idempotencyKey,
+          conversationId: m.conversationId,
+          index: previous?.seq ?? -1,
+          action: (previous?.action ?? 'deliver') as MessageAction,
+          duplicate: true,
+          senderRisk: previous?.senderRisk ?? 0,
+          alertId: previous?.alertId ?? null,
+          signals: (previous?.signals ?? []).map((sig) => ({ type: sig.type, participant: sig.participant, ...(sig.detail ? { detail: sig.detail } : {}) })),
+          warnings: [],
+          queued: previous === undefined,
+        };
+      }
+      seenKeys.add(m.idempotencyKey);
+      let conv = states.get(m.conversationId);
+      if (!conv) {
+        const record = conversations.get(m.conversationId);
+        conv = { state: record ? (JSON.parse(record.state) as GroomingState) : this.detector.init(), seen: new Set() };
+        states.set(m.conversationId, conv);
+      }
+      const people = [m.sender, ...m.recipients];
+      const newcomers = people.filter((p) => !conv.seen.has(p));
+      for (const p of newcomers) conv.seen.add(p);
+      const index = conv.state.n;
+      const step = this.detector.step(
+        conv.state,
+        { from: m.sender, text: wellFormed(m.text), ...(m.timestamp ? { ts: m.timestamp } : {}) },
+        { index, ...(newcomers.length > 0 ? { participants: people.map((p) => participantFacts(p, accounts.get(p))) } : {}) },
+      );
+      conv.state = step.state;
+      return {
+        idempotencyKey: m.idempotencyKey,
+        conversationId: m.conversationId,
+        index,
+        action: step.action,
+        duplicate: false,
+        senderRisk: step.senderRisk,
+        alertId: null,
+        signals: step.signals.map((sig) => ({ type: sig.type, participant: sig.participant, ...(sig.detail ? { detail: sig.detail } : {}) })),
+        warnings: people.filter((p) => !accounts.has(p)).map((p) => `account "${p}" is not registered: its age is unknown`),
+        queued: true,
+      };
+    });
   }
 
   /** Whether the detector state records a known minor among the participants. */
