@@ -75,7 +75,8 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
       close: () => db.destroy(),
     };
   }
-  const file = url === ':memory:' ? ':memory:' : resolve(url.replace(/^sqlite:(\/\/)?/i, ''));
+  const path = url.replace(/^sqlite:(\/\/)?/i, '');
+  const file = path === ':memory:' ? ':memory:' : resolve(path);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SQLiteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
