@@ -183,6 +183,8 @@ export async function run() {
       sqlite.exec('analyze');
       sqlite.close();
     }
+    // The copies bypassed intake: recount the per-day dashboard counters from the tables.
+    await cases.rebuildDailyCounts(tenant.id);
     const cloneSeconds = (performance.now() - cloneStart) / 1000;
     console.error(`copies: ${copies} in ${cloneSeconds.toFixed(1)} s`);
     const counts = await cases.queueCounts(tenant.id, Date.now());

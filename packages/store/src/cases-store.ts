@@ -342,8 +342,19 @@ export interface WebhookOutboxTable {
   last_error: string | null;
 }
 
+/** Counts per UTC day, metric and key, kept as things happen so dashboards read a few rows. */
+export interface CaseDailyCountsTable {
+  tenant_id: string;
+  day: string;
+  /** 'opened' (key: severity), 'report' (key: reporter kind), 'alert' (key: kind), 'decision' (key: action). */
+  metric: string;
+  key: string;
+  count: number;
+}
+
 declare module './schema.js' {
   interface Database {
+    case_daily_counts: CaseDailyCountsTable;
     case_settings: CaseSettingsTable;
     cases: CasesTable;
     case_participants: CaseParticipantsTable;
@@ -363,6 +374,7 @@ declare module './schema.js' {
 
 /** Every table this module owns (tests snapshot them for tenant isolation). */
 export const CASE_TABLES = [
+  'case_daily_counts',
   'case_settings',
   'cases',
   'case_participants',
@@ -1138,6 +1150,67 @@ export class CaseStore {
       .execute();
   }
 
+  private async bump(tenantId: string, day: string, metric: 'opened' | 'report' | 'alert' | 'decision', key: string, delta = 1): Promise<void> {
+    await this.db
+      .insertInto('case_daily_counts')
+      .values({ tenant_id: tenantId, day: day.slice(0, 10), metric, key, count: delta })
+      .onConflict((oc) => oc.columns(['tenant_id', 'day', 'metric', 'key']).doUpdateSet((eb) => ({ count: eb('case_daily_counts.count', '+', eb.ref('excluded.count')) })))
+      .execute();
+  }
+
+  /** Recomputes a tenant's daily counts from the case tables (repair, or after a bulk import). */
+  async rebuildDailyCounts(tenantId: string): Promise<void> {
+    await this.tx(async (cases) => {
+      const db = cases.db;
+      await db.deleteFrom('case_daily_counts').where('tenant_id', '=', tenantId).execute();
+      const cols = ['tenant_id', 'day', 'metric', 'key', 'count'] as const;
+      await db
+        .insertInto('case_daily_counts')
+        .columns(cols)
+        .expression(
+          db
+            .selectFrom('cases')
+            .select((eb) => ['tenant_id', sql<string>`substr(opened_at, 1, 10)`.as('day'), sql<string>`'opened'`.as('metric'), 'severity as key', eb.fn.countAll<number>().as('count')])
+            .where('tenant_id', '=', tenantId)
+            .groupBy(['tenant_id', sql`substr(opened_at, 1, 10)`, 'severity']),
+        )
+        .execute();
+      await db
+        .insertInto('case_daily_counts')
+        .columns(cols)
+        .expression(
+          db
+            .selectFrom('case_reports')
+            .select((eb) => ['tenant_id', sql<string>`substr(received_at, 1, 10)`.as('day'), sql<string>`'report'`.as('metric'), 'reporter_kind as key', eb.fn.countAll<number>().as('count')])
+            .where('tenant_id', '=', tenantId)
+            .groupBy(['tenant_id', sql`substr(received_at, 1, 10)`, 'reporter_kind']),
+        )
+        .execute();
+      await db
+        .insertInto('case_daily_counts')
+        .columns(cols)
+        .expression(
+          db
+            .selectFrom('case_alerts')
+            .select((eb) => ['tenant_id', sql<string>`substr(raised_at, 1, 10)`.as('day'), sql<string>`'alert'`.as('metric'), 'kind as key', eb.fn.countAll<number>().as('count')])
+            .where('tenant_id', '=', tenantId)
+            .groupBy(['tenant_id', sql`substr(raised_at, 1, 10)`, 'kind']),
+        )
+        .execute();
+      await db
+        .insertInto('case_daily_counts')
+        .columns(cols)
+        .expression(
+          db
+            .selectFrom('case_decisions')
+            .select((eb) => ['tenant_id', sql<string>`substr(decided_at, 1, 10)`.as('day'), sql<string>`'decision'`.as('metric'), 'action as key', eb.fn.countAll<number>().as('count')])
+            .where('tenant_id', '=', tenantId)
+            .groupBy(['tenant_id', sql`substr(decided_at, 1, 10)`, 'action']),
+        )
+        .execute();
+    });
+  }
+
   /** Finds the subject's open case and merges the arrival into it, or opens a case. */
   private async attach(tenantId: string, arrival: Arrival, settings: CaseSettings, facts: Map<string, ParticipantFacts>, now: Date): Promise<{ row: CasesTable; created: boolean; severity: Severity }> {
     const involvesChild = [...facts.values()].some((f) => f.child) || arrival.reporterIsChild;
@@ -1186,6 +1259,7 @@ export class CaseStore {
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
         existing = row;
         created = true;
+        await this.bump(tenantId, row.opened_at, 'opened', t.severity);
         await this.appendEvent(tenantId, id, 'case.opened', arrival.actor, { severity: t.severity, reason: arrival.reason.code, source: arrival.source }, now);
       } else {
         existing = await this.openCaseOf(tenantId, arrival.subject);
@@ -1217,8 +1291,12 @@ export class CaseStore {
         updated_at: at,
       };
       await this.db.updateTable('cases').set(update).where('tenant_id', '=', tenantId).where('id', '=', existing.id).execute();
+      const previousSeverity = existing.severity;
       existing = { ...existing, ...update };
       if (escalated) {
+        // The day's opened count follows the case to its new severity.
+        await this.bump(tenantId, existing.opened_at, 'opened', previousSeverity, -1);
+        await this.bump(tenantId, existing.opened_at, 'opened', update.severity, 1);
         await this.appendEvent(tenantId, existing.id, 'case.escalated', arrival.actor, { severity: update.severity, reason: arrival.reason.code }, now);
       }
     }
@@ -1355,6 +1433,7 @@ export class CaseStore {
         .where('tenant_id', '=', tenantId)
         .where('id', '=', reportId)
         .execute();
+      await cases.bump(tenantId, placeholder.received_at, 'report', r.reporter.kind);
       await cases.db
         .updateTable('cases')
         .set((eb) => ({ report_count: eb('report_count', '+', 1) }))
@@ -1471,6 +1550,7 @@ export class CaseStore {
         .where('tenant_id', '=', tenantId)
         .where('alert_id', '=', alert.alertId)
         .execute();
+      await cases.bump(tenantId, placeholder.raised_at, 'alert', alert.kind);
       await cases.db
         .updateTable('cases')
         .set((eb) => ({ alert_count: eb('alert_count', '+', 1) }))
@@ -1974,6 +2054,7 @@ export class CaseStore {
       origin_appeal_id: originAppealId,
     };
     await this.db.insertInto('case_decisions').values(decisionRow).execute();
+    await this.bump(tenantId, decisionRow.decided_at, 'decision', plan.action);
     if (plan.strikes.added > 0) {
       await this.db
         .insertInto('case_strikes')
@@ -2818,33 +2899,19 @@ export class CaseStore {
 
   /** Volumes, handling times and SLA breaches over [fromMs, toMs), plus the backlog now. */
   async stats(tenantId: string, fromMs: number, toMs: number, nowMs: number): Promise<CaseStats> {
-    // Day numbers from epoch-ms columns, so the groupings read indexes only.
-    const day = (col: string) => sql<number>`(${sql.ref(col)} / 86400000)`;
-    const dayIso = (n: unknown): string => new Date(Number(n) * 86_400_000).toISOString().slice(0, 10);
-    const [opened, reports, alerts, decided, decisions, appealsLodged, appealsDecided, referrals, backlog] = await Promise.all([
+    // Per-day volumes come from the daily counts (whole UTC days overlapping [from, to)).
+    const fromDay = iso(fromMs).slice(0, 10);
+    const toDay = iso(toMs - 1).slice(0, 10);
+    const [daily, decided, appealsLodged, appealsDecided, referrals, backlog] = await Promise.all([
       this.db
-        .selectFrom('cases')
-        .select((eb) => [day('opened_ms').as('day'), 'severity', eb.fn.countAll<number>().as('n')])
+        .selectFrom('case_daily_counts')
+        .select(['day', 'metric', 'key', 'count'])
         .where('tenant_id', '=', tenantId)
-        .where('opened_ms', '>=', fromMs)
-        .where('opened_ms', '<', toMs)
-        .groupBy([day('opened_ms'), 'severity'])
-        .execute(),
-      this.db
-        .selectFrom('case_reports')
-        .select((eb) => [day('received_ms').as('day'), 'reporter_kind', eb.fn.countAll<number>().as('n')])
-        .where('tenant_id', '=', tenantId)
-        .where('received_ms', '>=', fromMs)
-        .where('received_ms', '<', toMs)
-        .groupBy([day('received_ms'), 'reporter_kind'])
-        .execute(),
-      this.db
-        .selectFrom('case_alerts')
-        .select((eb) => [day('received_ms').as('day'), 'kind', eb.fn.countAll<number>().as('n')])
-        .where('tenant_id', '=', tenantId)
-        .where('received_ms', '>=', fromMs)
-        .where('received_ms', '<', toMs)
-        .groupBy([day('received_ms'), 'kind'])
+        .where('day', '>=', fromDay)
+        .where('day', '<=', toDay)
+        .orderBy('day')
+        .orderBy('metric')
+        .orderBy('key')
         .execute(),
       this.db
         .selectFrom('cases')
@@ -2852,14 +2919,6 @@ export class CaseStore {
         .where('tenant_id', '=', tenantId)
         .where('first_decision_ms', '>=', fromMs)
         .where('first_decision_ms', '<', toMs)
-        .execute(),
-      this.db
-        .selectFrom('case_decisions')
-        .select((eb) => [day('decided_ms').as('day'), 'action', eb.fn.countAll<number>().as('n')])
-        .where('tenant_id', '=', tenantId)
-        .where('decided_ms', '>=', fromMs)
-        .where('decided_ms', '<', toMs)
-        .groupBy([day('decided_ms'), 'action'])
         .execute(),
       this.db
         .selectFrom('case_appeals')
@@ -2885,6 +2944,7 @@ export class CaseStore {
         .execute(),
       this.queueCounts(tenantId, nowMs),
     ]);
+    const of = (metric: string) => daily.filter((r) => r.metric === metric && Number(r.count) !== 0).map((r) => ({ day: r.day, key: r.key, count: Number(r.count) }));
     const handling: Record<string, number[]> = { all: [] };
     const breachesByDay = new Map<string, { decided: number; breached: number }>();
     for (const c of decided) {
@@ -2904,10 +2964,10 @@ export class CaseStore {
       from: iso(fromMs),
       to: iso(toMs),
       now: iso(nowMs),
-      casesOpened: opened.map((r) => ({ day: dayIso(r.day), severity: r.severity as Severity, count: Number(r.n) })),
-      reports: reports.map((r) => ({ day: dayIso(r.day), source: r.reporter_kind as IntakeSource, count: Number(r.n) })),
-      alerts: alerts.map((r) => ({ day: dayIso(r.day), kind: r.kind, count: Number(r.n) })),
-      decisions: decisions.map((r) => ({ day: dayIso(r.day), action: r.action as DecisionAction, count: Number(r.n) })),
+      casesOpened: of('opened').map((r) => ({ day: r.day, severity: r.key as Severity, count: r.count })),
+      reports: of('report').map((r) => ({ day: r.day, source: r.key as IntakeSource, count: r.count })),
+      alerts: of('alert').map((r) => ({ day: r.day, kind: r.key, count: r.count })),
+      decisions: of('decision').map((r) => ({ day: r.day, action: r.key as DecisionAction, count: r.count })),
       handlingTimes: Object.fromEntries(
         Object.entries(handling).map(([k, v]) => [k, { count: v.length, medianMs: median(v), p90Ms: percentile(v, 90) }]),
       ),

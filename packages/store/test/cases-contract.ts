@@ -363,6 +363,20 @@ export function runCaseStoreContract(name: string, open: () => Promise<CaseStore
         expect(stats.referrals.reduce((n, r) => n + r.count, 0)).toBe(2);
         expect(stats.casesOpened.reduce((n, r) => n + r.count, 0)).toBeGreaterThanOrEqual(5);
         expect(stats.slaBreaches.reduce((n, r) => n + r.decided, 0)).toBe(3);
+        // Opened counts follow escalations: adult-2's bullying case became critical.
+        expect(stats.casesOpened.filter((r) => r.severity === 'critical').reduce((n, r) => n + r.count, 0)).toBe(3);
+      });
+
+      it('keeps daily counts equal to what a rebuild from the case tables gives', async () => {
+        const read = async () =>
+          (await subject.db.selectFrom('case_daily_counts').select(['day', 'metric', 'key', 'count']).where('tenant_id', '=', tenant).execute())
+            .filter((r) => Number(r.count) !== 0)
+            .map((r) => `${r.day}|${r.metric}|${r.key}|${Number(r.count)}`)
+            .sort();
+        const incremental = await read();
+        await cases.rebuildDailyCounts(tenant);
+        expect(await read()).toEqual(incremental);
+        expect(incremental.some((r) => r.includes('|alert|grooming|'))).toBe(true);
       });
 
       it('never shows one tenant another tenant\'s cases', async () => {

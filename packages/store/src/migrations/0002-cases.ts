@@ -12,6 +12,17 @@ import { sql, type Kysely, type Migration } from 'kysely';
 
 export const casesSchema: Migration = {
   async up(db: Kysely<unknown>) {
+    // Per-day counts kept as things happen (dashboards and transparency read a few rows).
+    await db.schema
+      .createTable('case_daily_counts')
+      .addColumn('tenant_id', 'text', (c) => c.notNull())
+      .addColumn('day', 'text', (c) => c.notNull())
+      .addColumn('metric', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('count', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('case_daily_counts_pk', ['tenant_id', 'day', 'metric', 'key'])
+      .execute();
+
     await db.schema
       .createTable('case_settings')
       .addColumn('tenant_id', 'text', (c) => c.primaryKey())
@@ -342,6 +353,7 @@ export const casesSchema: Migration = {
       'case_participants',
       'cases',
       'case_settings',
+      'case_daily_counts',
     ]) {
       await db.schema.dropTable(table).ifExists().execute();
     }
