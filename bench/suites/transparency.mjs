@@ -209,7 +209,6 @@ export async function run(args) {
   let last;
   let peak10 = 0;
   let peak1 = 0;
-  global.gc?.();
   // Warm-up, and the 1M figure for the memory comparison.
   const small = await measured(() => computeTransparencyReport(syntheticSource(1_000_000).source, period));
   peak1 = small.peak;
