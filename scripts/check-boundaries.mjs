@@ -21,10 +21,12 @@ const LAYERS = {
   '@safeguard/store': 2,
   '@safeguard/media-node': 2,
   '@safeguard/bus': 2,
+  '@safeguard/client': 2,
   '@safeguard/server': 3,
   '@safeguard/cli': 4,
   '@safeguard/console': 4,
-  '@safeguard/demo': 4,
+  // The reference platform and simulator: launched by the CLI (serve --demo-app, simulate).
+  '@safeguard/demo': 3,
 };
 const PURE_LAYER_MAX = 1;
 
