@@ -57,7 +57,7 @@ export async function run(args = []) {
       store.addWords(w, 0, i);
     }
   }
-  const index = new MultiIndexPdqIndex();
+  const index = new MultiIndexPdqIndex({ expectedSize: size });
   for (let i = 0; i < size; i += 1) index.addWords(store.words, i * 8, i);
   const rssBefore = process.memoryUsage().rss;
   let t = process.hrtime.bigint();

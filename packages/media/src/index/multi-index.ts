@@ -144,6 +144,9 @@ export class MultiIndexPdqIndex implements HashIndex {
       this.indexed = 0;
       return;
     }
+    // Growth by doubling can leave up to half the store unused: give it back before the tables
+    // claim their share of memory (a bulk load with `expectedSize` has nothing to trim).
+    if (this.store.ids.length > n * 1.25) this.store.trim();
     const words = this.store.words;
     const chunks: MihChunk[] = [];
     const keys = new Uint32Array(n);
