@@ -7,6 +7,7 @@ import { isSafeguardError } from '@safeguard/core';
 import { CliContext, type CliIo, type GlobalOptions } from './context.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerSimulateCommand } from './commands/simulate.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerTransparencyCommand } from './commands/transparency.js';
 import { registerConformanceCommand } from './commands/conformance.js';
@@ -27,6 +28,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .showHelpAfterError();
   registerServeCommand(program, ctx);
+  registerSimulateCommand(program, ctx);
   registerWorkerCommand(program, ctx);
   registerAdminCommands(program, ctx);
   registerTransparencyCommand(program, ctx);

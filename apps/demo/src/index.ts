@@ -1,1 +1,9 @@
-export const placeholder = 1;
+/**
+ * @safeguard/demo — the reference platform (a small social app that asks Safeguard about every
+ * interaction through the generated client) and the traffic simulator behind `safeguard simulate`.
+ */
+export { SafeguardClient, SafeguardApiError } from '@safeguard/client';
+export * from './sim/population.js';
+export * from './sim/simulate.js';
+export * from './sim/progress.js';
+export { LANGUAGES, TACTIC_STAGES, type Language, type TacticStage } from './sim/text.js';
