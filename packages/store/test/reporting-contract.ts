@@ -32,11 +32,15 @@ export interface ReportingStoreUnderTest {
   cleanup(): Promise<void>;
 }
 
-const T0 = new Date('2026-03-02T10:00:00.000Z');
+/** The month's activity happens a few weeks ago, so the test never ages out of a valid period. */
+const T0 = new Date(Math.floor((Date.now() - 21 * 86_400_000) / 3_600_000) * 3_600_000);
+const T0_DAY = T0.toISOString().slice(0, 10);
+const T0_MONTH = T0_DAY.slice(0, 7);
+const BEFORE = new Date(Date.parse(`${T0_MONTH}-01T00:00:00.000Z`) - 86_400_000).toISOString().slice(0, 10);
 const at = (minutes: number): Date => new Date(T0.getTime() + minutes * 60_000);
-/** From March (when the cases below happen) to today (when the accounts and audit entries are written). */
+/** From the month of the cases below to today (when the accounts and audit entries are written). */
 const TODAY = new Date().toISOString().slice(0, 10);
-const MARCH = { from: '2026-03-01', to: TODAY };
+const MARCH = { from: `${T0_MONTH}-01`, to: TODAY };
 const clock = { now: () => new Date() };
 
 export function runReportingStoreContract(name: string, open: () => Promise<ReportingStoreUnderTest>): void {
@@ -73,10 +77,10 @@ export function runReportingStoreContract(name: string, open: () => Promise<Repo
         details: { key: 'design.autoplay', from: null, to: 'on', changedBy: 'self', ruleIds: ['DEF-12'], sessionScoped: false },
       });
       await store.addDecisionStats(tenant, [
-        { day: '2026-03-02', action: 'message.send', outcome: 'deny', ruleId: 'DEF-05', count: 7 },
-        { day: '2026-03-02', action: 'suggestion.show', outcome: 'deny', ruleId: 'DEF-01', count: 3 },
-        { day: '2026-03-03', action: 'message.send', outcome: 'allow', ruleId: '-', count: 50 },
-        { day: '2026-02-28', action: 'message.send', outcome: 'deny', ruleId: 'DEF-05', count: 99 },
+        { day: T0_DAY, action: 'message.send', outcome: 'deny', ruleId: 'DEF-05', count: 7 },
+        { day: T0_DAY, action: 'suggestion.show', outcome: 'deny', ruleId: 'DEF-01', count: 3 },
+        { day: TODAY, action: 'message.send', outcome: 'allow', ruleId: '-', count: 50 },
+        { day: BEFORE, action: 'message.send', outcome: 'deny', ruleId: 'DEF-05', count: 99 },
       ]);
 
       const cases = new CaseStore(store);
@@ -109,8 +113,8 @@ export function runReportingStoreContract(name: string, open: () => Promise<Repo
       );
       await cases.decide(tenant, hash.caseId, 'mod-a', { action: 'refer_law_enforcement', facts: 'Known abuse image.' }, at(65));
       await new RegulatorStore(store).putRecipients(tenant, [
-        { month: '2026-03', scope: 'EU', recipients: 1000 },
-        { month: '2026-03', scope: 'IE', recipients: 400 },
+        { month: T0_MONTH, scope: 'EU', recipients: 1000 },
+        { month: T0_MONTH, scope: 'IE', recipients: 400 },
       ], 'key:test:platform');
 
       report = await withReportingSnapshot(store, (snapshot) =>
@@ -158,7 +162,7 @@ export function runReportingStoreContract(name: string, open: () => Promise<Repo
       expect(report.childSafety.hashMatches).toMatchObject({ total: 1, confirmed: 1, referred: 1, byList: { ncmec: 1 }, byHashType: { pdq: 1 } });
       expect(report.childSafety.referrals.total).toBeGreaterThanOrEqual(1);
       expect(report.childSafety.referrals.byAgency.NCMEC).toBe(1);
-      expect(eu.moderationStaff).toEqual({ month: '2026-03', total: 2, byLanguage: {} });
+      expect(eu.moderationStaff).toEqual({ month: T0_MONTH, total: 2, byLanguage: {} });
       expect(eu.averageMonthlyRecipients).toEqual({ monthsReported: 1, eu: 1000, byMemberState: { IE: 400 } });
     });
 
@@ -177,14 +181,14 @@ export function runReportingStoreContract(name: string, open: () => Promise<Repo
       expect(theirs.childSafety.alerts.total).toBe(0);
       expect(theirs.eu.averageMonthlyRecipients.eu).toBeNull();
       const regulator = new RegulatorStore(store);
-      expect(await regulator.listRecipients(other, '2026-01', '2026-12')).toEqual([]);
+      expect(await regulator.listRecipients(other, '2000-01', '2100-12')).toEqual([]);
     });
 
     it('keeps a breach register with its history and penalty', async () => {
       const regulator = new RegulatorStore(store);
       const { input, penaltyResult } = validateBreachInput({
         ruleId: 'DEF-05',
-        period: { from: '2026-03-01', to: '2026-03-31' },
+        period: { from: T0_DAY, to: T0_DAY },
         summary: 'Strangers could message children for a week.',
         evidence: [{ kind: 'conformance', reference: 'cr_1', description: 'conformance run failed DEF-05' }],
         penalty: { regime: 'UK-OSA', qualifyingWorldwideRevenue: 250_000_000 },
@@ -219,7 +223,7 @@ export function runReportingStoreContract(name: string, open: () => Promise<Repo
       const regulator = new RegulatorStore(store);
       const run = await regulator.saveConformanceRun(
         tenant,
-        { target: 'http://x', startedAt: '2026-03-05T00:00:00.000Z', finishedAt: '2026-03-05T00:01:00.000Z', results: [{ ruleId: 'DEF-05', title: 't', status: 'fail', reason: 'r', evidence: [] }] },
+        { target: 'http://x', startedAt: T0.toISOString(), finishedAt: at(1).toISOString(), results: [{ ruleId: 'DEF-05', title: 't', status: 'fail', reason: 'r', evidence: [] }] },
         'admin',
       );
       expect(run.summary).toEqual({ pass: 0, fail: 1, notApplicable: 0 });
