@@ -128,3 +128,13 @@ describe('safeguard score', () => {
     expect(bad.err).toContain('--threshold');
   });
 });
+
+describe('safeguard score output', () => {
+  it('writes signals with exactly type, message and participant', async () => {
+    const input = join(dir, 'exact.jsonl');
+    writeFileSync(input, `${JSON.stringify(grooming)}\n`);
+    const out = JSON.parse((await run('score', '--input', input)).out) as { signals: Record<string, unknown>[] };
+    expect(out.signals.length).toBeGreaterThan(0);
+    for (const s of out.signals) expect(Object.keys(s).sort()).toEqual(['message', 'participant', 'type']);
+  });
+});

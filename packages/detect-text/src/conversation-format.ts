@@ -10,6 +10,7 @@
  */
 import { createGroomingDetector, type GroomingDetector } from './grooming.js';
 import type { DetectedSignal, ParticipantFacts } from './types.js';
+import { getOwn, setOwn } from './own.js';
 
 export interface InputParticipant {
   readonly id: string;
@@ -48,7 +49,14 @@ export interface ScoreRecord {
   readonly alert: boolean;
   readonly alert_at: number | null;
   readonly participants: Record<string, { readonly score: number }>;
-  readonly signals: readonly DetectedSignal[];
+  readonly signals: readonly ScoreSignal[];
+}
+
+/** A signal as written in scores.jsonl. */
+export interface ScoreSignal {
+  readonly type: DetectedSignal['type'];
+  readonly message: number;
+  readonly participant: string | null;
 }
 
 export type ParseResult = { readonly ok: true; readonly value: InputConversation } | { readonly ok: false; readonly error: string };
@@ -128,16 +136,17 @@ export function scoreConversation(conversation: InputConversation, options: Scor
   const maxSignals = options.maxSignals ?? 200;
   const facts = toParticipantFacts(conversation.participants);
   let state = detector.init();
-  const signals: DetectedSignal[] = [];
+  const signals: ScoreSignal[] = [];
   conversation.messages.forEach((message, index) => {
     const result = detector.step(state, message, index === 0 ? { index, participants: facts } : { index });
     state = result.state;
-    for (const s of result.signals) if (signals.length < maxSignals) signals.push(s);
+    // The score format lists type, message and participant only; `detail` stays in the library API.
+    for (const s of result.signals) if (signals.length < maxSignals) signals.push({ type: s.type, message: s.message, participant: s.participant });
   });
   const assessment = detector.assess(state);
   const participants: Record<string, { score: number }> = {};
-  for (const p of conversation.participants) participants[p.id] = { score: round(assessment.participants[p.id]?.score ?? 0) };
-  for (const [id, a] of Object.entries(assessment.participants)) participants[id] ??= { score: round(a.score) };
+  for (const p of conversation.participants) setOwn(participants, p.id, { score: round(getOwn(assessment.participants, p.id)?.score ?? 0) });
+  for (const [id, a] of Object.entries(assessment.participants)) if (!Object.hasOwn(participants, id)) setOwn(participants, id, { score: round(a.score) });
   return {
     id: conversation.id,
     score: round(assessment.score),

@@ -23,6 +23,7 @@ import { behaviourLogit, sigmoid, textTerm, type GroomingModel } from './model/m
 import { defaultModel } from './model/index.js';
 import { agePrior, isPlatformAdult, isPlatformMinor, type AgeFacts, type AgeReason } from './age-context.js';
 import { GROOMING_BENIGN_EXAMPLES } from './examples.js';
+import { setOwn } from './own.js';
 import { COERCION_MESSAGES, COERCION_RISK, COMBINATION, tacticLogit } from './tactics.js';
 import type { ConversationMessage, DetectedSignal, Detector, DetectorContext, ParticipantFacts, StepResult } from './types.js';
 
@@ -93,7 +94,7 @@ export type GroomingState = {
   /** Who last asked someone's age, and at which message count, so a bare "12" reads as an age. */
   probeBy: string | null;
   probeAt: number;
-  /** Keyed by participant id; '' holds messages whose speaker is unknown. */
+  /** Keyed by "p:" + participant id; '' holds messages whose speaker is unknown. */
   participants: Record<string, ParticipantState>;
 };
 
@@ -145,6 +146,10 @@ export interface GroomingDetector extends Detector<GroomingState> {
 }
 
 const UNKNOWN = '';
+// Participant ids are stored under a prefix, so ids such as "__proto__" or "toString" are plain
+// keys and can never reach Object.prototype.
+const keyOf = (id: string): string => (id === UNKNOWN ? UNKNOWN : `p:${id}`);
+const idOf = (key: string): string => (key === UNKNOWN ? UNKNOWN : key.slice(2));
 const BARE_AGE = /^(?:(?:im|i am|yeah|yes|ya|yep|tengo|soy|ich bin|bin|si|ja) )?(\d{1,2})(?: ?(?:yo|y\/o|years?|anos|jahre|f|m|u|you|and you|y tu|und du|wbu|hbu|lol))*[ ?!.]*$/;
 const HIGH_SEVERITY: ReadonlySet<SignalType> = new Set(['media-request', 'threat', 'sexualisation', 'meeting']);
 const WARN_TACTICS: ReadonlySet<SignalType> = new Set(['off-platform-move', 'media-request', 'meeting', 'secrecy', 'gift-offer', 'isolation-probe', 'threat']);
@@ -172,14 +177,14 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
   const maxEvidence = Math.max(0, options.maxEvidence ?? 24);
   const persistence = Math.max(1, Math.floor(policy.persistence));
 
-  function participant(state: GroomingState, id: string): ParticipantState {
-    let p = state.participants[id];
+  function participant(state: GroomingState, key: string): ParticipantState {
+    let p = Object.hasOwn(state.participants, key) ? state.participants[key] : undefined;
     if (p === undefined) {
-      const key = Object.keys(state.participants).length >= maxParticipants ? UNKNOWN : id;
-      p = state.participants[key];
+      const slot = Object.keys(state.participants).length >= maxParticipants ? UNKNOWN : key;
+      p = Object.hasOwn(state.participants, slot) ? state.participants[slot] : undefined;
       if (p === undefined) {
         p = newParticipant();
-        state.participants[key] = p;
+        state.participants[slot] = p;
         state.ctx += 1;
       }
     }
@@ -190,7 +195,7 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
     if (list === undefined) return;
     for (const f of list) {
       if (typeof f.id !== 'string' || f.id === UNKNOWN) continue;
-      const p = participant(state, f.id);
+      const p = participant(state, keyOf(f.id));
       const age = finiteAge(f.age);
       const declared = finiteAge(f.declaredAge);
       const band = f.ageBand !== undefined && f.ageBand !== 'unknown' ? f.ageBand : p.band;
@@ -202,7 +207,7 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
   }
 
   function priorFor(state: GroomingState, id: string): { value: number; reasons: readonly AgeReason[] } {
-    const subject = state.participants[id];
+    const subject = Object.hasOwn(state.participants, id) ? state.participants[id] : undefined;
     if (subject === undefined || id === UNKNOWN) {
       return agePrior({ age: null, declaredAge: null, band: null, statedAge: null }, [], { family: state.family > 0, supervision: state.supervision > 0 });
     }
@@ -239,19 +244,20 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
     const index = Number.isInteger(ctx.index) && ctx.index >= 0 ? ctx.index : state.n;
     state.n += 1;
     const senderId = typeof message.from === 'string' ? message.from : UNKNOWN;
-    const p = participant(state, senderId);
+    const senderKey = keyOf(senderId);
+    const p = participant(state, senderKey);
     const text = typeof message.text === 'string' ? message.text : '';
     const normalized = normalizeText(text, maxChars);
     let found = extractMessageSignals(normalized);
     // A bare answer ("12", "13 f", "yeah 12 u?") shortly after someone else asked for an age is
     // that speaker's age: children rarely write "i am 12" when asked.
-    if (found.disclosedAge === null && state.probeBy !== null && state.probeBy !== senderId && state.n - state.probeAt <= 3) {
+    if (found.disclosedAge === null && state.probeBy !== null && state.probeBy !== senderKey && state.n - state.probeAt <= 3) {
       const m = BARE_AGE.exec(normalized);
       const age = m?.[1] !== undefined ? Number(m[1]) : NaN;
       if (age >= 5 && age <= 99) found = { ...found, disclosedAge: age, types: [...found.types, 'age-disclosure'] };
     }
     if (found.types.includes('age-probe')) {
-      state.probeBy = senderId;
+      state.probeBy = senderKey;
       state.probeAt = state.n;
     }
     let weightSum = 0;
@@ -294,7 +300,7 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
     for (const sig of signals) state.evidence.push(sig);
     if (state.evidence.length > maxEvidence) state.evidence.splice(0, state.evidence.length - maxEvidence);
     // Sender's evidence changed: update its risk and persistence window.
-    p.risk = riskOf(state, senderId, p);
+    p.risk = riskOf(state, senderKey, p);
     p.recent.push(p.risk);
     if (p.recent.length > persistence) p.recent.shift();
     if (found.types.some((t) => t !== 'age-disclosure')) p.tacticMessages += 1;
@@ -323,16 +329,16 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
         alertRaised = true;
       }
     }
-    const action = decideAction(state, p, found.types, senderId);
+    const action = decideAction(state, p, found.types, senderKey);
     return { state, signals, action, senderRisk: p.risk, alertRaised };
   }
 
-  function decideAction(state: GroomingState, sender: ParticipantState, types: readonly SignalType[], senderId: string): MessageAction {
+  function decideAction(state: GroomingState, sender: ParticipantState, types: readonly SignalType[], senderKey: string): MessageAction {
     // Fast path for the common case: no tactic in this message and no alert against the sender.
     if (types.length === 0 && (state.alertAt === null || sender.peak < policy.threshold)) return 'deliver';
     let childPresent = false;
     for (const [oid, o] of Object.entries(state.participants)) {
-      if (oid === senderId || oid === UNKNOWN) continue;
+      if (oid === senderKey || oid === UNKNOWN) continue;
       const f = facts(o);
       if (isPlatformMinor(f) || (o.age === null && o.band === null && o.statedAge !== null && o.statedAge < 18)) childPresent = true;
     }
@@ -348,12 +354,15 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
     const participants: Record<string, ParticipantAssessment> = {};
     let suspect: string | null = null;
     let best = -1;
-    for (const [id, p] of Object.entries(state.participants)) {
-      if (id === UNKNOWN) continue;
+    let bestRisk = -1;
+    for (const [key, p] of Object.entries(state.participants)) {
+      if (key === UNKNOWN) continue;
+      const id = idOf(key);
       const score = p.n > 0 ? Math.max(p.peak, 0) : 0;
-      participants[id] = { score, risk: p.risk, messages: p.n, reasons: priorFor(state, id).reasons };
-      if (p.n > 0 && (score > best || (score === best && p.risk > (participants[suspect ?? '']?.risk ?? -1)))) {
+      setOwn(participants, id, { score, risk: p.risk, messages: p.n, reasons: priorFor(state, key).reasons });
+      if (p.n > 0 && (score > best || (score === best && p.risk > bestRisk))) {
         best = score;
+        bestRisk = p.risk;
         suspect = id;
       }
     }

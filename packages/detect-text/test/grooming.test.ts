@@ -61,7 +61,11 @@ describe('grooming detector', () => {
     });
     const imp = s.signals.filter((x) => x.type === 'age-peer-impersonation');
     expect(imp).toHaveLength(1);
-    expect(imp[0]).toMatchObject({ participant: 'a', message: 0, detail: 'age-mismatch' });
+    expect(imp[0]).toMatchObject({ participant: 'a', message: 0 });
+    // The library API also says why (the score file format has no room for it).
+    const d = createGroomingDetector();
+    const r = d.step(d.init(), { from: 'a', text: 'hi' }, { index: 0, participants: [{ id: 'a', age: 31, declaredAge: 14 }, { id: 'b', age: 13 }] });
+    expect(r.signals).toContainEqual({ type: 'age-peer-impersonation', message: 0, participant: 'a', detail: 'age-mismatch' });
   });
 
   it('needs persistence: one risky message from a new participant does not alert', () => {
@@ -130,7 +134,7 @@ describe('grooming detector', () => {
 describe('age facts', () => {
   it('flags an adult account that states a child age in text even when it declared an adult age', () => {
     const s = scoreConversation(conv([{ id: 'a', age: 29, declared_age: 29 }, { id: 'b', age: 13 }], [['a', 'hey'], ['b', 'hi'], ['a', 'im 14 lol']]));
-    expect(s.signals.some((x) => x.type === 'age-peer-impersonation' && x.detail === 'age-mismatch' && x.participant === 'a')).toBe(true);
+    expect(s.signals.some((x) => x.type === 'age-peer-impersonation' && x.participant === 'a' && x.message === 2)).toBe(true);
   });
 
   it('reads a bare number answering an age question as the answerer’s age', () => {
@@ -140,8 +144,8 @@ describe('age facts', () => {
     msgs.forEach((m, index) => {
       state = d.step(state, m, { index }).state;
     });
-    expect(state.participants.b?.statedAge).toBe(12);
-    expect(state.participants.a?.statedAge).toBeNull();
+    expect(state.participants['p:b']?.statedAge).toBe(12);
+    expect(state.participants['p:a']?.statedAge).toBeNull();
   });
 
   it('does not read a bare number as an age without a recent age question', () => {
@@ -149,7 +153,7 @@ describe('age facts', () => {
     let state = d.init();
     state = d.step(state, { from: 'a', text: 'how many points did you get' }, { index: 0 }).state;
     state = d.step(state, { from: 'b', text: '12' }, { index: 1 }).state;
-    expect(state.participants.b?.statedAge).toBeNull();
+    expect(state.participants['p:b']?.statedAge).toBeNull();
   });
 });
 
@@ -180,5 +184,15 @@ describe('coercion', () => {
     expect(s.alert).toBe(true);
     expect(s.alert_at).toBe(3);
     expect(s.participants.x?.score ?? 0).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('hostile ids', () => {
+  it('treats ids like __proto__, constructor and toString as plain participants', () => {
+    const ids = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+    const s = scoreConversation(conv(ids.map((id) => ({ id, age: 30 })), ids.map((id): [string, string] => [id, 'how old are you? add me on snap'])));
+    expect(Object.keys(s.participants).sort()).toEqual([...ids].sort());
+    expect(Object.getPrototypeOf(s.participants)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(s)).participants.__proto__).toEqual({ score: expect.any(Number) as number });
   });
 });
