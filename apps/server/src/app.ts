@@ -26,6 +26,7 @@ import { regulatorRoutes } from './routes/regulator.js';
 import { adminRoutes } from './routes/admin.js';
 import { connectionRoutes } from './routes/connections.js';
 import { decisionRoutes } from './routes/decisions.js';
+import { mediaRoutes } from './routes/media.js';
 import { messageRoutes } from './routes/messages.js';
 import { settingsRoutes } from './routes/settings.js';
 import { systemRoutes } from './routes/system.js';
@@ -35,6 +36,7 @@ import { WebhookDeliveryService, type WebhookServiceOptions } from './services/w
 import { openCaseForAlert } from './services/alert-cases.js';
 import { ContactRiskService } from './services/contact-risk-service.js';
 import { IngestService } from './services/ingest-service.js';
+import { MediaService } from './services/media-service.js';
 import { PolicyService } from './services/policy-service.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -69,6 +71,7 @@ export interface AppServices {
   readonly retention: RetentionSweeper;
   /** Present in scale-out mode (SAFEGUARD_BUS_URL). */
   readonly bus: MessageBus | undefined;
+  readonly media: MediaService;
   readonly clock: Clock;
   /** False once shutdown has begun: /readyz then fails so load balancers stop sending traffic. */
   accepting: boolean;
@@ -136,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
     ingest: new IngestService(options.store, policy, { clock, alertHooks: [openCaseForAlert] }),
     contactRisk: new ContactRiskService(policy, clock, [openCaseForAlert]),
     bus: options.bus,
+    media: new MediaService(options.store, policy, clock, [openCaseForAlert]),
     webhooks: new WebhookDeliveryService(options.store, clock, app.log, options.webhooks),
     retention: new RetentionSweeper(options.store, clock, app.log),
     keys: new KeyAuthenticator(options.store),
@@ -194,6 +198,7 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
     connectionRoutes(scope.withTypeProvider<ZodTypeProvider>());
     decisionRoutes(scope.withTypeProvider<ZodTypeProvider>());
     messageRoutes(scope.withTypeProvider<ZodTypeProvider>());
+    mediaRoutes(scope.withTypeProvider<ZodTypeProvider>());
     adminRoutes(scope.withTypeProvider<ZodTypeProvider>());
     caseRoutes(scope.withTypeProvider<ZodTypeProvider>());
     regulatorRoutes(scope.withTypeProvider<ZodTypeProvider>());
@@ -205,6 +210,7 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
     await stats.stop();
     await services.webhooks.stop();
     await services.retention.stop();
+    await services.media.close();
   });
   stats.start();
   services.webhooks.start();

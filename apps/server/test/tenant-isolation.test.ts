@@ -8,6 +8,9 @@
  * A new route is covered automatically; a route whose path parameter or body has no example here
  * fails the test until one is added.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { CASE_TABLES, REGULATOR_TABLES, type Database } from '@safeguard/store';
@@ -21,6 +24,7 @@ let b: TestTenant;
 let c: TestTenant;
 let guardianRequestId = '';
 let alertIdOfA = 'al_none';
+let mediaIdOfA = 'md_none';
 /** Tenant A's moderation records (cases, appeals, referrals, holds, webhooks). */
 const caseIdsOfA = { caseId: '', evidenceId: '', decisionId: '', appealId: '', referralId: '', holdId: '', endpointId: '', deliveryId: '' };
 /** Tenant A's regulator records (breach, disclosure, bundle, conformance run). */
@@ -45,6 +49,8 @@ const params = (): Record<string, string> => ({
   endpointId: caseIdsOfA.endpointId,
   deliveryId: caseIdsOfA.deliveryId,
   ...regulatorIdsOfA,
+  bankId: 'iso-bank',
+  mediaId: mediaIdOfA,
 });
 
 /** Example bodies and query strings, by "METHOD url". Every route with a body needs one. */
@@ -58,6 +64,11 @@ const EXAMPLES: Record<string, { body?: unknown; query?: string }> = {
   'POST /v1/keys': { body: { role: 'admin', label: 'isolation' } },
   'GET /v1/accounts/:id/connections': { query: 'viewer=iso-parent' },
   'GET /v1/audit': { query: 'limit=1000' },
+  'PUT /v1/banks/:bankId': { body: { action: 'allow', enabled: false } },
+  'POST /v1/banks/:bankId/import': { body: { content: `${'ab'.repeat(32)}\n`, format: 'hex' } },
+  'POST /v1/banks/:bankId/tombstones': { body: { entryId: 1 } },
+  'GET /v1/banks/:bankId/export': { query: 'format=hex' },
+  'PUT /v1/media-settings': { body: { preserveMatchedBytes: true, nudityIntervention: false } },
   'POST /v1/reports': { body: isoReport() },
   'POST /api/v1/report': { body: isoReport() },
   'POST /v1/alerts': { body: isoAlert('iso-b-alert') },
@@ -227,6 +238,15 @@ beforeAll(async () => {
   });
   alertIdOfA = ingested.json<{ results: { alertId: string | null }[] }>().results.find((r) => r.alertId)?.alertId ?? 'al_none';
   expect(alertIdOfA).toMatch(/^al_/);
+  // Image safety: a bank with one entry, preserved evidence, and a checked image.
+  const image = readFileSync(join(import.meta.dirname, '..', '..', '..', 'packages', 'media-node', 'test', 'fixtures', 'wee.jpg'));
+  await server.app.inject({ method: 'PUT', url: '/v1/media-settings', headers: h, payload: { preserveMatchedBytes: true, nudityIntervention: false } });
+  await server.app.inject({ method: 'PUT', url: '/v1/banks/iso-bank', headers: h, payload: { action: 'block' } });
+  const md5 = createHash('md5').update(image).digest('hex');
+  await server.app.inject({ method: 'POST', url: '/v1/banks/iso-bank/import', headers: h, payload: { content: `hash,label,source\n${md5},A1,iso\n`, format: 'csv' } });
+  const checked = await server.app.inject({ method: 'POST', url: '/v1/media?uploader=iso-adult&recipients=iso-child', headers: { ...h, 'content-type': 'image/jpeg' }, payload: image });
+  mediaIdOfA = checked.json<{ mediaId: string; outcome: string }>().mediaId;
+  expect(checked.json<{ outcome: string }>().outcome).toBe('block');
   // Moderation records: a report and an alert merged into one case, a referral decision, an
   // appeal, a legal hold and a webhook endpoint that is switched off (so background delivery
   // never changes tenant A's rows during the test).

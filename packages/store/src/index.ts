@@ -10,3 +10,4 @@ export * from './store.js';
 export * from './cases-store.js';
 export * from './detection-store.js';
 export * from './regulator-store.js';
+export * from './media-store.js';
