@@ -18,8 +18,8 @@
  *   monthlyActiveRecipients  transparency_recipients (reported by the platform, DSA Art 24(2))
  * Not collected (yield nothing; `coverage()` says so, and reports print "not collected", never 0):
  *   outOfCourtDisputes    no out-of-court dispute table exists yet
- *   hashMatchLog()        matches that raised no alert (allowed, or blocked without a case) are not
- *                         logged yet; merged into hashMatches once a hash-match log table exists
+ *   hashMatchLog()        kept for matches that raise no alert; today every match at upload
+ *                         (POST /v1/media) raises one, so case_alerts already holds them all
  *
  * Account ids are read to join rows and never leave this module.
  */
@@ -186,7 +186,7 @@ export class StoreTransparencySource implements TransparencySource {
     return Promise.resolve({
       outOfCourtDisputes: { collected: false, note: 'out-of-court disputes (DSA Art 21) are not recorded in Safeguard yet' },
       orders: { collected: true, note: 'Art 9 orders from authority reports; Art 10 information orders are not recorded' },
-      hashMatches: { collected: true, note: 'matches that raised an alert; matches that raised none are not logged yet' },
+      hashMatches: { collected: true, note: 'every block or review match at upload raises an alert; matches suppressed by an allow-list are not counted' },
       moderationStaff: { collected: true, note: 'people who decided cases or appeals each month; languages are not recorded' },
       monthlyActiveRecipients: { collected: true, note: 'reported by the platform (PUT /v1/transparency/recipients)' },
     });
@@ -684,8 +684,8 @@ export class StoreTransparencySource implements TransparencySource {
   }
 
   /**
-   * Hash matches that raised no alert (allowed by an allow-list, or blocked at upload without a
-   * case). Yields nothing until a hash-match log table exists.
+   * Hash matches that raised no alert. Every block or review match at upload raises one (and so
+   * reaches case_alerts), and allow-listed matches are not matches, so there are none today.
    */
   // eslint-disable-next-line require-yield
   async *hashMatchLog(_period: ReportingPeriod): AsyncGenerator<HashMatchFact[]> {
