@@ -1,6 +1,6 @@
 /**
- * Small shared pieces: the page frame (a focused heading on arrival, so screen-reader users hear
- * where they are after navigation), error and loading notices, severity badges that carry their
+ * Small shared pieces: the page frame (the heading takes focus after navigation, so screen-reader
+ * users hear where they are), error and loading notices, severity badges that carry their
  * meaning in text (never colour alone).
  */
 import { useEffect, useRef, type ReactNode } from 'react';
@@ -9,11 +9,17 @@ import type { Severity } from '../api/types';
 import { SEVERITY_LABELS } from '../format';
 import { usePageTitle } from '../hooks';
 
+/** Whether a page has been shown in this document yet. */
+let firstPageShown = false;
+
 export function Page(props: { title: string; children: ReactNode; actions?: ReactNode; subtitle?: ReactNode }): ReactNode {
   usePageTitle(props.title);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    heading.current?.focus({ preventScroll: true });
+    // After navigating inside the console, focus the new page's heading (screen readers announce it,
+    // Tab continues from there). Not for the first page of the document: there the skip link comes first.
+    if (firstPageShown) heading.current?.focus({ preventScroll: true });
+    firstPageShown = true;
   }, [props.title]);
   return (
     <section className="page" aria-labelledby="page-title">
