@@ -1478,11 +1478,10 @@ export class CaseStore {
     }
     const raisedMs = new Date(alert.raisedAt).getTime();
     if (Number.isNaN(raisedMs)) throw new SafeguardError('validation_failed', 'Alert raisedAt is not a date', { field: 'raisedAt' });
-    if ((alert.timeline?.length ?? 0) > MAX_TIMELINE) {
-      throw new SafeguardError('payload_too_large', `An alert may carry at most ${MAX_TIMELINE} timeline messages`, { field: 'timeline', limit: MAX_TIMELINE });
-    }
-    if (alert.signals.length > MAX_SIGNALS) {
-      throw new SafeguardError('payload_too_large', `An alert may carry at most ${MAX_SIGNALS} signals`, { field: 'signals', limit: MAX_SIGNALS });
+    // Bounded, never refused: detection calls this inside its own transaction, so an overlong
+    // conversation keeps its most recent messages and signals rather than failing the ingest.
+    if ((alert.timeline?.length ?? 0) > MAX_TIMELINE || alert.signals.length > MAX_SIGNALS) {
+      alert = { ...alert, timeline: alert.timeline?.slice(-MAX_TIMELINE), signals: alert.signals.slice(-MAX_SIGNALS) };
     }
     return this.tx(async (cases) => {
       const seen = await cases.db

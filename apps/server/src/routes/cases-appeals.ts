@@ -113,6 +113,9 @@ export function caseAppealRoutes(app: ZodApp, cases: CaseStore): void {
       const principal = principalOf(request);
       const nowMs = clock.now().getTime();
       const page = await cases.listAppeals(principal.tenantId, { status: request.query.status, cursor: request.query.cursor, limit: request.query.limit });
+      // The list carries appellants' own words: a page showing a child's is a view of a child's data.
+      const children = page.items.filter((a) => a.appellantIsChild).length;
+      if (children > 0) await audit(store, principal, { action: 'appeals.list.view', target: null, details: { childData: true, appeals: page.items.length, childAppellants: children } });
       return { now: new Date(nowMs).toISOString(), items: page.items.map((a) => presentAppeal(a, nowMs)), nextCursor: page.nextCursor };
     },
   );
