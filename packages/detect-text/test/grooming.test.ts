@@ -193,6 +193,7 @@ describe('hostile ids', () => {
     const s = scoreConversation(conv(ids.map((id) => ({ id, age: 30 })), ids.map((id): [string, string] => [id, 'how old are you? add me on snap'])));
     expect(Object.keys(s.participants).sort()).toEqual([...ids].sort());
     expect(Object.getPrototypeOf(s.participants)).toBe(Object.prototype);
-    expect(JSON.parse(JSON.stringify(s)).participants.__proto__).toEqual({ score: expect.any(Number) as number });
+    const roundTrip = JSON.parse(JSON.stringify(s)) as { participants: Record<string, unknown> };
+    expect(Object.hasOwn(roundTrip.participants, '__proto__')).toBe(true);
   });
 });
