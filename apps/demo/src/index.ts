@@ -7,3 +7,6 @@ export * from './sim/population.js';
 export * from './sim/simulate.js';
 export * from './sim/progress.js';
 export { LANGUAGES, TACTIC_STAGES, type Language, type TacticStage } from './sim/text.js';
+export { createDemoApp, startDemoApp, platformKeyFor, type DemoApp, type DemoAppOptions, type RunningDemoApp } from './app/server.js';
+export { DemoPlatform, type ChatMessage, type Profile } from './app/platform.js';
+export { CAST } from './app/seed.js';

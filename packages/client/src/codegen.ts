@@ -211,15 +211,17 @@ function operationsOf(document: OpenApiDocument): { info: OperationInfo; op: Ope
       const types = Object.keys(content);
       let body: BodyKind = null;
       let contentType: string | null = null;
+      // Raw bytes are preferred over multipart when both are accepted: simpler for a backend to send.
+      const rawTypes = types.filter((t) => t !== 'application/json' && t !== 'multipart/form-data').sort();
       if (types.includes('application/json')) {
         body = 'json';
         contentType = 'application/json';
+      } else if (rawTypes.length > 0) {
+        body = 'binary';
+        contentType = rawTypes.includes('application/octet-stream') ? 'application/octet-stream' : (rawTypes[0] ?? 'application/octet-stream');
       } else if (types.includes('multipart/form-data')) {
         body = 'multipart';
         contentType = null; // fetch sets the boundary itself
-      } else if (types.length > 0) {
-        body = 'binary';
-        contentType = types.sort()[0] ?? 'application/octet-stream';
       }
       found.push({ info: { name, method: method.toUpperCase(), path, summary: op.summary ?? '', body, contentType }, op });
     }

@@ -66,7 +66,7 @@ export function isSafeguardApiError(error: unknown): error is SafeguardApiError 
   return error instanceof SafeguardApiError;
 }
 
-interface CallArgs {
+export interface CallArgs {
   readonly params?: Readonly<Record<string, string | number>>;
   readonly query?: Readonly<Record<string, unknown>>;
   readonly headers?: Readonly<Record<string, unknown>>;
@@ -104,6 +104,17 @@ export class Transport {
   async supports(method: string, path: string): Promise<boolean> {
     const document = await this.openApiDocument();
     return Boolean(document.paths[path]?.[method.toLowerCase()]);
+  }
+
+  /**
+   * An operation this client was not generated with — a route newer than the client — untyped.
+   * Ask `supports()` first; prefer the generated method once the client is regenerated.
+   */
+  async request(method: string, path: string, args: CallArgs = {}): Promise<unknown> {
+    const body = args.body;
+    const kind: OperationSpec['body'] =
+      body === undefined ? null : body instanceof FormData ? 'multipart' : body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof Blob ? 'binary' : 'json';
+    return this.call<unknown>({ method: method.toUpperCase(), path, body: kind, contentType: kind === 'json' ? 'application/json' : null }, args);
   }
 
   /** One request. Generated methods call this; use them rather than calling it directly. */

@@ -129,6 +129,49 @@ function median(values: readonly number[]): number | null {
 
 const isPolicyDenied = (error: unknown): error is SafeguardApiError => error instanceof SafeguardApiError && error.code === 'policy_denied';
 
+/**
+ * Creates the population's accounts, guardian links and pre-existing friendships through the API
+ * (idempotent: a second call changes nothing). Friendships the policy refuses are counted, not fatal.
+ */
+export async function createPopulation(client: SafeguardClient, population: Population, concurrency = 8): Promise<{ requests: number; refused: number }> {
+  const accounts = new Map(population.accounts.map((a) => [a.id, a]));
+  let requests = 0;
+  const counted = <T>(p: Promise<T>): Promise<T> => {
+    requests += 1;
+    return p;
+  };
+  await pool(population.accounts, concurrency, async (a) => {
+    const body: ArgsOf<'putAccountsById'>['body'] = {
+      ...(a.birthDate ? { birthDate: a.birthDate } : {}),
+      ...(a.declaredBand ? { ageBand: a.declaredBand } : {}),
+      ageAssurance: { method: a.assurance },
+      jurisdiction: a.jurisdiction,
+    };
+    await counted(client.putAccountsById({ params: { id: a.id }, body }));
+  });
+  for (const a of population.accounts) {
+    for (const g of a.guardians) await counted(client.putAccountsByIdGuardiansByGuardianId({ params: { id: a.id, guardianId: g } }));
+  }
+  let refused = 0;
+  await pool(population.friendships, concurrency, async ([x, y]) => {
+    const a = accounts.get(x);
+    const b = accounts.get(y);
+    if (!a || !b) return;
+    // The younger one asks (a child may ask; an adult asking a child needs a shared connection).
+    const [actor, target] = a.age <= b.age ? [a, b] : [b, a];
+    const approvedByGuardian = actor.guardians[0];
+    try {
+      await counted(client.postConnectionsByAction({ params: { action: 'request' }, body: { actor: actor.id, target: target.id, ...(approvedByGuardian ? { approvedByGuardian } : {}) } }));
+      await counted(client.postConnectionsByAction({ params: { action: 'accept' }, body: { actor: target.id, target: actor.id } }));
+    } catch (error) {
+      if (!isPolicyDenied(error)) throw error;
+      refused += 1;
+    }
+  });
+
+  return { requests, refused };
+}
+
 /** Runs `script` against the server behind `options.client` and reports what was caught. */
 export async function runSimulation(script: Script, options: SimulationOptions): Promise<SimulationReport> {
   const { client } = options;
@@ -141,35 +184,9 @@ export async function runSimulation(script: Script, options: SimulationOptions):
     return p;
   };
 
-  // ---- setup ----------------------------------------------------------------------------------
-  await pool(population.accounts, options.concurrency ?? 8, async (a) => {
-    const body: ArgsOf<'putAccountsById'>['body'] = {
-      ...(a.birthDate ? { birthDate: a.birthDate } : {}),
-      ...(a.declaredBand ? { ageBand: a.declaredBand } : {}),
-      ageAssurance: { method: a.assurance },
-      jurisdiction: a.jurisdiction,
-    };
-    await counted(client.putAccountsById({ params: { id: a.id }, body }));
-  });
-  for (const a of population.accounts) {
-    for (const g of a.guardians) await counted(client.putAccountsByIdGuardiansByGuardianId({ params: { id: a.id, guardianId: g } }));
-  }
-  let setupRefused = 0;
-  await pool(population.friendships, options.concurrency ?? 8, async ([x, y]) => {
-    const a = accounts.get(x);
-    const b = accounts.get(y);
-    if (!a || !b) return;
-    // The younger one asks (a child may ask; an adult asking a child needs a shared connection).
-    const [actor, target] = a.age <= b.age ? [a, b] : [b, a];
-    const approvedByGuardian = actor.guardians[0];
-    try {
-      await counted(client.postConnectionsByAction({ params: { action: 'request' }, body: { actor: actor.id, target: target.id, ...(approvedByGuardian ? { approvedByGuardian } : {}) } }));
-      await counted(client.postConnectionsByAction({ params: { action: 'accept' }, body: { actor: target.id, target: actor.id } }));
-    } catch (error) {
-      if (!isPolicyDenied(error)) throw error;
-      setupRefused += 1;
-    }
-  });
+  const setup = await createPopulation(client, population, options.concurrency ?? 8);
+  requests += setup.requests;
+  const setupRefused = setup.refused;
 
   // ---- bookkeeping ------------------------------------------------------------------------------
   const kindOf = (id: string | null): PersonaKind | undefined => (id ? accounts.get(id)?.kind : undefined);
