@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_ELEMENT_ORDER, validateStatementOfReasons, verifySignature } from '@safeguard/cases';
 import { openCaseFromAlert } from '@safeguard/store';
 import { auth, birthDateFor, type TestTenant } from './harness.js';
-import { childrenOf, createCaseTestServer, startWebhookReceiver, type CaseTestServer, type WebhookReceiver } from './cases-support.js';
+import { childrenOf, createCaseTestServer, eventually, startWebhookReceiver, type CaseTestServer, type WebhookReceiver } from './cases-support.js';
 
 let server: CaseTestServer;
 let platform: WebhookReceiver;
@@ -178,8 +178,11 @@ describe('a grooming alert, end to end', () => {
       statementOfReasons: decided.body.statementOfReasons,
     });
     expect(hook!.headers['safeguard-delivery']).toMatch(/^dl_/);
-    const deliveries = await get<{ items: { status: string; attempts: number; lastStatus: number }[] }>('/v1/webhooks/deliveries?status=delivered', tenant.keys.admin);
-    expect(deliveries.body.items).toEqual([expect.objectContaining({ status: 'delivered', attempts: 1, lastStatus: 204 })]);
+    const delivered = await eventually(
+      () => get<{ items: { status: string; attempts: number; lastStatus: number }[] }>('/v1/webhooks/deliveries?status=delivered', tenant.keys.admin),
+      (r) => r.body.items.length === 1,
+    );
+    expect(delivered.body.items).toEqual([expect.objectContaining({ status: 'delivered', attempts: 1, lastStatus: 204 })]);
   });
 
   it('an appeal (Coop shape, naming the action) is reversed by another moderator, with its handling time', async () => {

@@ -127,6 +127,16 @@ export async function createCaseTestServer(options: { webhooks?: WebhookServiceO
   };
 }
 
+/** Polls until `check` passes (the platform may see a delivery before Safeguard records the 2xx). */
+export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (check(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 /** The names of the direct children of the first element `parent` in an XML document, in order. */
 export function childrenOf(xml: string, parent: string): string[] {
   const start = xml.indexOf(`<${parent}>`);

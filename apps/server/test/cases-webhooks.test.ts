@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '@safeguard/cases';
 import { openCaseFromAlert } from '@safeguard/store';
 import { auth, birthDateFor, type TestTenant } from './harness.js';
-import { createCaseTestServer, startWebhookReceiver, FAST_WEBHOOKS, type CaseTestServer, type WebhookReceiver } from './cases-support.js';
+import { createCaseTestServer, eventually, startWebhookReceiver, FAST_WEBHOOKS, type CaseTestServer, type WebhookReceiver } from './cases-support.js';
 
 let receiver: WebhookReceiver;
 
@@ -66,8 +66,11 @@ describe('webhook delivery', () => {
       // Backoff: the gaps grow (base 150 ms, doubling, ±20% jitter; polling every 50 ms).
       expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(100);
       expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(200);
-      const deliveries = await server.app.inject({ method: 'GET', url: '/v1/webhooks/deliveries', headers: auth(tenant.keys.admin) });
-      expect(deliveries.json<{ items: unknown[] }>().items).toEqual([expect.objectContaining({ status: 'delivered', attempts: 3, lastStatus: 204, lastError: null })]);
+      const items = await eventually(
+        async () => (await server.app.inject({ method: 'GET', url: '/v1/webhooks/deliveries', headers: auth(tenant.keys.admin) })).json<{ items: { status: string }[] }>().items,
+        (list) => list[0]?.status === 'delivered',
+      );
+      expect(items).toEqual([expect.objectContaining({ status: 'delivered', attempts: 3, lastStatus: 204, lastError: null })]);
     } finally {
       await server.close();
     }
