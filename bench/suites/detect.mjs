@@ -6,6 +6,7 @@
 // Messages are written for the benchmark (no data set text); lengths follow chat (median ~35 chars).
 import vm from 'node:vm';
 import v8 from 'node:v8';
+import os from 'node:os';
 import {
   createGroomingDetector,
   extractMessageSignals,
@@ -43,6 +44,7 @@ function makeConversations(count, length) {
 }
 
 export async function run() {
+  const loadBefore = os.loadavg().map((x) => x.toFixed(1)).join(', ');
   const conversations = makeConversations(500, 40);
   const flat = conversations.flatMap((c) => c.messages.map((m) => m.text));
   const meanLength = flat.reduce((s, t) => s + t.length, 0) / flat.length;
@@ -112,7 +114,8 @@ Machine: ${machine()}. One core, in process, against \`packages/detect-text/dist
 messages drawn from ${TEMPLATES.length} templates written for the benchmark (mean ${fmt(meanLength, 1)} characters; chat in the
 research data averages 17–23), in 500 two-person conversations of 40
 messages with platform ages. Median of 7 timed runs after a warm-up; ratios are against the tokenizer baseline
-measured in the same process.
+measured in the same process. Load average when the run started: ${loadBefore} (other work on the machine slows
+every row alike; the ratios are the stable figure).
 
 | stage | messages/s (median) | min – max | × baseline | what it does |
 |---|---:|---:|---:|---|

@@ -148,7 +148,18 @@ export interface GroomingDetector extends Detector<GroomingState> {
 const UNKNOWN = '';
 // Participant ids are stored under a prefix, so ids such as "__proto__" or "toString" are plain
 // keys and can never reach Object.prototype.
-const keyOf = (id: string): string => (id === UNKNOWN ? UNKNOWN : `p:${id}`);
+const KEY_CACHE = new Map<string, string>();
+function keyOf(id: string): string {
+  if (id === UNKNOWN) return UNKNOWN;
+  // Cached so the hot path does not build (and hash) a fresh key string per message; bounded.
+  let key = KEY_CACHE.get(id);
+  if (key === undefined) {
+    if (KEY_CACHE.size >= 4096) KEY_CACHE.clear();
+    key = `p:${id}`;
+    KEY_CACHE.set(id, key);
+  }
+  return key;
+}
 const idOf = (key: string): string => (key === UNKNOWN ? UNKNOWN : key.slice(2));
 const BARE_AGE = /^(?:(?:im|i am|yeah|yes|ya|yep|tengo|soy|ich bin|bin|si|ja) )?(\d{1,2})(?: ?(?:yo|y\/o|years?|anos|jahre|f|m|u|you|and you|y tu|und du|wbu|hbu|lol))*[ ?!.]*$/;
 const HIGH_SEVERITY: ReadonlySet<SignalType> = new Set(['media-request', 'threat', 'sexualisation', 'meeting']);
