@@ -8,9 +8,9 @@ import { repoRoot } from './lib.mjs';
 
 const bin = join(repoRoot, 'apps', 'cli', 'bin', 'safeguard.js');
 
-export async function startServerProcess({ databaseUrl = '', tenant = 'bench' } = {}) {
+export async function startServerProcess({ databaseUrl = '', tenant = 'bench', env: extraEnv = {} } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sg-bench-'));
-  const env = { ...process.env, SAFEGUARD_DATA_DIR: dataDir, SAFEGUARD_DATABASE_URL: databaseUrl, SAFEGUARD_LOG_LEVEL: 'warn' };
+  const env = { ...process.env, SAFEGUARD_DATA_DIR: dataDir, SAFEGUARD_DATABASE_URL: databaseUrl, SAFEGUARD_LOG_LEVEL: 'warn', ...extraEnv };
   const created = execFileSync(process.execPath, [bin, 'tenant', 'create', `${tenant}-${Date.now()}`], { env, encoding: 'utf8' });
   const key = /(sgk_\S+)/.exec(created)?.[1];
   if (!key) throw new Error(`could not create a tenant: ${created}`);

@@ -61,7 +61,8 @@ export async function startWorker(config: SafeguardConfig, options: WorkerOption
           run.receivedAt,
         );
         if (signal.aborted) return;
-        for (const item of run.items) await item.delivery.ack();
+        // Acks are independent round trips to the broker: send them together.
+        await Promise.all(run.items.map((item) => item.delivery.ack()));
         processed += run.items.length;
       }
     },
