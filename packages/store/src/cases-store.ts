@@ -1137,17 +1137,10 @@ export class CaseStore {
   }
 
   async appendEvent(tenantId: string, caseId: string, type: string, actor: string, data: Record<string, unknown>, now = new Date()): Promise<void> {
-    const last = await this.db
-      .selectFrom('case_events')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .where('tenant_id', '=', tenantId)
-      .where('case_id', '=', caseId)
-      .executeTakeFirst();
-    const seq = Number(last?.seq ?? 0) + 1;
-    await this.db
-      .insertInto('case_events')
-      .values({ tenant_id: tenantId, case_id: caseId, seq, at: now.toISOString(), type, actor, data: json(data) })
-      .execute();
+    // One statement: the next sequence number and the row (writers to one case hold its row lock).
+    await sql`insert into case_events (tenant_id, case_id, seq, at, type, actor, data)
+      select ${tenantId}, ${caseId}, coalesce(max(seq), 0) + 1, ${now.toISOString()}, ${type}, ${actor}, ${json(data)}
+      from case_events where tenant_id = ${tenantId} and case_id = ${caseId}`.execute(this.db);
   }
 
   private async bump(tenantId: string, day: string, metric: 'opened' | 'report' | 'alert' | 'decision', key: string, delta = 1): Promise<void> {
@@ -1301,10 +1294,10 @@ export class CaseStore {
       }
     }
     const participants = [{ accountId: arrival.subject, role: 'subject' as const }, ...arrival.participants];
-    for (const p of participants) {
+    for (let i = 0; i < participants.length; i += 200) {
       await this.db
         .insertInto('case_participants')
-        .values({ tenant_id: tenantId, case_id: existing.id, account_id: p.accountId, role: p.role })
+        .values(participants.slice(i, i + 200).map((p) => ({ tenant_id: tenantId, case_id: existing.id, account_id: p.accountId, role: p.role })))
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
