@@ -55,9 +55,9 @@ export function formatTime(iso: string | null | undefined): string {
   return d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
 }
 
-/** "age-probe" → "Age probe"; "DECISION_ACCOUNT_TERMINATED" → "Decision account terminated". */
+/** "age-probe" → "Age probe"; "case.opened" → "Case opened"; "DECISION_ACCOUNT_TERMINATED" → "Decision account terminated". */
 export function humanize(code: string): string {
-  const words = code.replace(/[_-]+/g, ' ').trim().toLowerCase();
+  const words = code.replace(/[_.-]+/g, ' ').trim().toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

@@ -33,6 +33,8 @@ export interface ChartProps {
   /** Rows/columns orientation of the data table: one row per category. */
   readonly tableHeader?: string;
   readonly horizontal?: boolean;
+  /** A sentence shown under the chart (e.g. the targets the chart should be read against). */
+  readonly note?: string;
 }
 
 export function chartOption(props: ChartProps): echarts.EChartsCoreOption {
@@ -87,6 +89,7 @@ export function Chart(props: ChartProps): ReactNode {
       ) : (
         <div ref={box} className="chart-canvas" style={{ height }} role="img" aria-label={`${props.title} (chart; the numbers are in the table below)`} />
       )}
+      {props.note ? <p className="small muted chart-note">{props.note}</p> : null}
       {empty ? null : (
         <details className="chart-data">
           <summary>Show the numbers: {props.title}</summary>

@@ -165,7 +165,7 @@ function CaseBody(props: { api: ApiClient; data: CaseDetail; loadedAt: number; r
                       in conversation <code>{a.conversationId}</code>
                     </>
                   ) : null}
-                  {a.summary ? ` — ${a.summary}` : ''}
+                  {a.summary ? ` — ${/^[a-z0-9_.-]+$/.test(a.summary) ? humanize(a.summary).toLowerCase() : a.summary}` : ''}
                 </p>
                 {a.signals.length > 0 ? (
                   <ol className="signal-list" aria-label={`Signals of the ${a.kind} alert, in message order`}>

@@ -8,7 +8,7 @@ import { useState, type ReactNode } from 'react';
 import { SEVERITIES, type CaseStats } from '../api/types';
 import { Chart, type Series } from '../components/Chart';
 import { ErrorNotice, Loading, Page } from '../components/Common';
-import { ACTION_LABELS, SEVERITY_LABELS, formatDuration, hours, humanize } from '../format';
+import { ACTION_LABELS, SEVERITY_LABELS, formatDuration, humanize } from '../format';
 import { useLoad } from '../hooks';
 import { useSignedIn } from '../session';
 
@@ -39,7 +39,17 @@ export function pivot<R extends { day: string; count: number }>(rows: readonly R
   return out;
 }
 
-export function dashboardCharts(stats: CaseStats): { title: string; categories: string[]; series: Series[]; yName?: string; y2Name?: string; tableHeader?: string }[] {
+export interface DashboardChart {
+  readonly title: string;
+  readonly categories: string[];
+  readonly series: Series[];
+  readonly yName?: string;
+  readonly y2Name?: string;
+  readonly tableHeader?: string;
+  readonly note?: string;
+}
+
+export function dashboardCharts(stats: CaseStats): DashboardChart[] {
   const days = daysBetween(stats.from, stats.to);
   const opened = pivot(stats.casesOpened, (r) => r.severity, days);
   const intake = new Map<string, number[]>();
@@ -60,17 +70,24 @@ export function dashboardCharts(stats: CaseStats): { title: string; categories: 
       yName: 'received',
       series: [...intake.entries()].map(([name, data], i) => ({ name, type: 'bar', stack: 'intake', color: PALETTE[i % PALETTE.length] as string, data })),
     },
-    {
-      title: 'Handling time to first decision, by severity (hours)',
-      categories: SEVERITIES.map((s) => SEVERITY_LABELS[s]),
-      tableHeader: 'Severity',
-      yName: 'hours',
-      series: [
-        { name: 'Median', type: 'bar', color: '#2f6f9f', data: SEVERITIES.map((s) => hours(stats.handlingTimes[s]?.medianMs)) },
-        { name: '90th percentile', type: 'bar', color: '#862e9c', data: SEVERITIES.map((s) => hours(stats.handlingTimes[s]?.p90Ms)) },
-        { name: 'SLA target', type: 'line', color: '#a4161a', data: SEVERITIES.map((s) => (stats.slaMinutes[s] !== undefined ? Math.round(((stats.slaMinutes[s] ?? 0) / 60) * 100) / 100 : null)) },
-      ],
-    },
+    (() => {
+      // Minutes when every handling time is under two hours (hours would flatten the bars to nothing).
+      const all = SEVERITIES.flatMap((sev) => [stats.handlingTimes[sev]?.medianMs, stats.handlingTimes[sev]?.p90Ms]).filter((v): v is number => typeof v === 'number');
+      const inMinutes = all.length > 0 && Math.max(...all) < 2 * 3_600_000;
+      const unit = inMinutes ? 60_000 : 3_600_000;
+      const scale = (ms: number | null | undefined): number | null => (ms === null || ms === undefined ? null : Math.round((ms / unit) * 100) / 100);
+      return {
+        title: `Handling time to first decision, by severity (${inMinutes ? 'minutes' : 'hours'})`,
+        categories: SEVERITIES.map((sev) => SEVERITY_LABELS[sev]),
+        tableHeader: 'Severity',
+        yName: inMinutes ? 'minutes' : 'hours',
+        series: [
+          { name: 'Median', type: 'bar' as const, color: '#2f6f9f', data: SEVERITIES.map((sev) => scale(stats.handlingTimes[sev]?.medianMs)) },
+          { name: '90th percentile', type: 'bar' as const, color: '#862e9c', data: SEVERITIES.map((sev) => scale(stats.handlingTimes[sev]?.p90Ms)) },
+        ],
+        note: `SLA targets: ${SEVERITIES.map((sev) => `${SEVERITY_LABELS[sev].toLowerCase()} ${formatDuration((stats.slaMinutes[sev] ?? 0) * 60_000)}`).join(', ')}.`,
+      };
+    })(),
     {
       title: 'Decisions per day within and beyond the SLA',
       categories: days,
