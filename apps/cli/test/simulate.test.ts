@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatePopulation, generateScript, type SimulationReport } from '@safeguard/demo';
+import type { SimulationReport } from '@safeguard/demo';
 import { runCli } from '../src/main.js';
 import { EXIT } from '../src/exit-codes.js';
 

@@ -10,3 +10,4 @@ export { LANGUAGES, TACTIC_STAGES, type Language, type TacticStage } from './sim
 export { createDemoApp, startDemoApp, platformKeyFor, type DemoApp, type DemoAppOptions, type RunningDemoApp } from './app/server.js';
 export { DemoPlatform, type ChatMessage, type Profile } from './app/platform.js';
 export { CAST } from './app/seed.js';
+export { startPlayground, type PlaygroundOptions } from './app/launch.js';

@@ -117,7 +117,7 @@ export function registerSimulateCommand(program: Command, ctx: CliContext): void
       const server = opts.target
         ? { url: opts.target, platformKey: opts.key ?? '', adminKey: opts.casesKey, close: async () => {} }
         : await embeddedServer(ctx, opts.persist, opts.tenant ?? `sim-${opts.seed}`);
-      const bar = opts.progress ? new ProgressBar(ctx.io.stderr as NodeJS.WriteStream) : null;
+      const bar = opts.progress ? new ProgressBar(ctx.io.stderr) : null;
       let report: SimulationReport;
       try {
         if (!opts.target) ctx.err(`simulate: embedded server at ${server.url}${opts.persist ? ` (tenant ${opts.tenant ?? `sim-${opts.seed}`}, kept)` : ' (temporary database)'}`);

@@ -85,7 +85,7 @@ export async function createDemoApp(options: DemoAppOptions): Promise<DemoApp> {
   };
   const form = (request: FastifyRequest): Form => (request.body ?? {}) as Form;
 
-  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/healthz', (_request, reply) => reply.send({ ok: true }));
   app.get('/static/demo.css', async (_request, reply) => reply.type('text/css').header('cache-control', 'public, max-age=300').send(CSS));
   app.get('/pictures/:id', async (request, reply) => {
     const id = (request.params as { id: string }).id.replace(/\.png$/, '');
