@@ -39,7 +39,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('safeguard simulate', () => {
   it('catches the scripted groomers early and rarely alerts on benign accounts', async () => {
-    const r = await run('simulate', '--accounts', '60', '--days', '5', '--seed', 'e2e', '--as-of', '2026-03-02', '--json');
+    const r = await run('simulate', '--accounts', '60', '--days', '5', '--seed', 'e2e', '--json');
     expect(r.code, r.err).toBe(EXIT.ok);
     const report = JSON.parse(r.out) as SimulationReport;
     expect(report.accounts).toBe(60);

@@ -102,6 +102,9 @@ export function registerSimulateCommand(program: Command, ctx: CliContext): void
       const intensity = Number(opts.intensity);
       if (!Number.isFinite(intensity) || intensity <= 0 || intensity > 20) throw new SafeguardError('validation_failed', '--intensity must be a number above 0 and at most 20');
       const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
+      if (Math.abs(Date.parse(`${asOf}T00:00:00Z`) - Date.now()) > 31 * 86_400_000) {
+        ctx.err(`simulate: warning: --as-of ${asOf} is more than a month from today; Safeguard derives ages for its own today, so some accounts will be in another age band than scripted`);
+      }
       if (opts.target && !opts.key) throw new SafeguardError('validation_failed', '--target needs --key (a platform or admin API key)');
       if (!opts.target && (opts.key || opts.casesKey)) throw new SafeguardError('validation_failed', '--key and --cases-key go with --target');
 

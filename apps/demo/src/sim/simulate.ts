@@ -149,10 +149,18 @@ export async function createPopulation(client: SafeguardClient, population: Popu
     };
     await counted(client.putAccountsById({ params: { id: a.id }, body }));
   });
-  for (const a of population.accounts) {
-    for (const g of a.guardians) await counted(client.putAccountsByIdGuardiansByGuardianId({ params: { id: a.id, guardianId: g } }));
-  }
   let refused = 0;
+  for (const a of population.accounts) {
+    for (const g of a.guardians) {
+      try {
+        await counted(client.putAccountsByIdGuardiansByGuardianId({ params: { id: a.id, guardianId: g } }));
+      } catch (error) {
+        // Safeguard derives ages for its own today: with an --as-of far from it a 17-year-old may be an adult now.
+        if (!(error instanceof SafeguardApiError) || error.code !== 'validation_failed') throw error;
+        refused += 1;
+      }
+    }
+  }
   await pool(population.friendships, concurrency, async ([x, y]) => {
     const a = accounts.get(x);
     const b = accounts.get(y);
@@ -385,7 +393,7 @@ export async function runSimulation(script: Script, options: SimulationOptions):
 
   // ---- the report ----------------------------------------------------------------------------------
   const notes: string[] = [];
-  if (setupRefused > 0) notes.push(`${setupRefused} pre-existing friendships were refused by the policy during setup (e.g. an under-13 and an adult without a guardian's approval)`);
+  if (setupRefused > 0) notes.push(`${setupRefused} guardian links or pre-existing friendships were refused during setup (e.g. an under-13 and an adult without a guardian's approval, or an age that changed band between --as-of and today)`);
   let casesReadable = options.casesClient !== undefined;
   const groomers = population.accounts.filter((a) => a.kind === 'groomer');
   const outcomes: GroomerOutcome[] = [];
