@@ -32,6 +32,21 @@ export class ApiClient {
     return this.request<T>('GET', url);
   }
 
+  /** A non-JSON answer (a CSV, HTML or PDF report) as a Blob, for the browser to save. */
+  async blob(path: string): Promise<Blob> {
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.base}${path}`, { method: 'GET', headers: { authorization: `Bearer ${this.key}` }, cache: 'no-store' });
+    } catch (error) {
+      throw new ApiError(0, 'network', `The Safeguard server could not be reached (${error instanceof Error ? error.message : String(error)})`);
+    }
+    if (!response.ok) {
+      const parsed = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+      throw new ApiError(response.status, parsed?.error?.code ?? `http_${response.status}`, parsed?.error?.message ?? `The server answered ${response.status}`);
+    }
+    return response.blob();
+  }
+
   post<T>(path: string, body?: unknown): Promise<T> {
     return this.request<T>('POST', path, body ?? {});
   }
