@@ -215,3 +215,32 @@ describe('alerts become cases', () => {
     expect(kase.body).toContain('how old are you btw?');
   });
 });
+
+describe('family conversations', () => {
+  const FAMILY_LINES = [
+    'how was school today?',
+    'are you home alone right now? mum is at work',
+    'dont tell your sister about the surprise party, its our secret',
+    'send me a pic of your homework so i can check it',
+    'i will pick you up after football, meet me at the gate',
+    'delete that message i sent by mistake',
+    'love you, see you soon',
+  ];
+
+  it('never escalates a linked guardian talking with their own child', async () => {
+    await server.app.inject({ method: 'PUT', url: '/v1/accounts/dad', headers: h(), payload: { birthDate: birthDateFor(44) } });
+    await server.app.inject({ method: 'PUT', url: '/v1/accounts/son', headers: h(), payload: { birthDate: birthDateFor(11) } });
+    const link = await server.app.inject({ method: 'PUT', url: '/v1/accounts/son/guardians/dad', headers: h() });
+    expect(link.statusCode).toBe(200);
+    const r = await send(FAMILY_LINES.map((text, i) => ({ idempotencyKey: `fam-${i}`, conversationId: 'conv-family', sender: 'dad', recipients: ['son'], text })));
+    const results = r.json<{ results: Result[] }>().results;
+    expect(results.every((x) => x.alertId === null && x.action === 'deliver')).toBe(true);
+    const alerts = await server.app.inject({ method: 'GET', url: '/v1/alerts?accountId=dad', headers: h() });
+    expect(alerts.json<{ alerts: unknown[] }>().alerts).toHaveLength(0);
+  });
+
+  it('still alerts when the same words come from an adult who is not the child’s guardian', async () => {
+    const r = await send(FAMILY_LINES.map((text, i) => ({ idempotencyKey: `nofam-${i}`, conversationId: 'conv-nofamily', sender: 'adult', recipients: ['son'], text })));
+    expect(r.json<{ results: Result[] }>().results.some((x) => x.alertId !== null)).toBe(true);
+  });
+});

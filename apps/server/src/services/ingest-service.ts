@@ -90,6 +90,31 @@ export interface IngestOptions {
 }
 
 const ACCOUNT_WINDOW_DAYS = 30;
+const NO_CHILDREN: ReadonlySet<string> = new Set();
+
+/** What a batch needs to know about the accounts in it. */
+interface BatchFacts {
+  readonly accounts: ReadonlyMap<string, ResolvedAccount>;
+  /** Children this account is a linked guardian of. */
+  childrenOf(id: string): ReadonlySet<string>;
+}
+
+/**
+ * A message between a linked guardian and their own child: the platform knows the relationship,
+ * so family talk ("don't tell dad about the surprise party") is never escalated.
+ */
+function isFamilyMessage(facts: BatchFacts, sender: string, recipients: readonly string[]): boolean {
+  const mine = facts.childrenOf(sender);
+  if (recipients.length > 0 && recipients.every((r) => mine.has(r))) return true;
+  return recipients.length > 0 && recipients.every((r) => facts.childrenOf(r).has(sender));
+}
+
+/** Whether the suspected account is a linked guardian of every child in the conversation. */
+function guardsEveryChild(facts: BatchFacts, suspect: string, participants: readonly string[]): boolean {
+  const children = participants.filter((p) => facts.accounts.get(p)?.child === true);
+  const mine = facts.childrenOf(suspect);
+  return children.length > 0 && children.every((c) => mine.has(c));
+}
 /** An account's aggregation is re-run when a conversation score rises by this much, or after the interval. */
 const REAGGREGATE_SCORE_STEP = 0.05;
 const REAGGREGATE_INTERVAL_MS = 60_000;
@@ -156,7 +181,10 @@ export class IngestService {
           const prepared = await Promise.all(group.map((item) => this.prepare(item.tenantId, item.batch)));
           const results = await this.store.transaction(async (tx) => {
             const out: MessageResult[][] = [];
-            for (const [i, item] of group.entries()) out.push(await this.process(tx, item.tenantId, item.batch, prepared[i] ?? new Map(), item.receivedAt));
+            for (const [i, item] of group.entries()) {
+              const facts = prepared[i];
+              if (facts) out.push(await this.process(tx, item.tenantId, item.batch, facts, item.receivedAt));
+            }
             return out;
           });
           group.forEach((item, i) => item.resolve(results[i] ?? []));
@@ -168,8 +196,8 @@ export class IngestService {
           // One batch's failure must not fail the others: retry each in its own transaction.
           for (const item of group) {
             try {
-              const accounts = await this.prepare(item.tenantId, item.batch);
-              item.resolve(await this.store.transaction((tx) => this.process(tx, item.tenantId, item.batch, accounts, item.receivedAt)));
+              const facts = await this.prepare(item.tenantId, item.batch);
+              item.resolve(await this.store.transaction((tx) => this.process(tx, item.tenantId, item.batch, facts, item.receivedAt)));
             } catch (single) {
               item.reject(single);
             }
@@ -181,23 +209,26 @@ export class IngestService {
     }
   }
 
-  /** Everything read outside the transaction (the accounts taking part). */
-  private async prepare(tenantId: string, batch: readonly IncomingMessage[]): Promise<Map<string, ResolvedAccount>> {
+  /** Everything read outside the transaction: the accounts taking part and their guardian links. */
+  private async prepare(tenantId: string, batch: readonly IncomingMessage[]): Promise<BatchFacts> {
     const ids = new Set<string>();
     for (const m of batch) {
       ids.add(m.sender);
       for (const r of m.recipients) ids.add(r);
     }
-    return this.policy.resolveAccounts(tenantId, [...ids]);
+    const accounts = await this.policy.resolveAccounts(tenantId, [...ids]);
+    const adjacency = await this.policy.adjacencyOf(tenantId, [...accounts.keys()]);
+    return { accounts, childrenOf: (id) => adjacency.get(id)?.children ?? NO_CHILDREN };
   }
 
   private async process(
     tx: SafeguardStore,
     tenantId: string,
     batch: readonly IncomingMessage[],
-    accounts: ReadonlyMap<string, ResolvedAccount>,
+    facts: BatchFacts,
     receivedAtGiven?: string,
   ): Promise<MessageResult[]> {
+    const accounts = facts.accounts;
     const receivedAt = receivedAtGiven ?? this.clock.now().toISOString();
     const detection = new DetectionStore(tx);
     const stored = await detection.findMessages(tenantId, batch.map((m) => m.idempotencyKey));
@@ -254,8 +285,13 @@ export class IngestService {
       );
       conv.state = step.state;
       let alertId: string | null = null;
-      if (step.alertRaised && !conv.record?.alertId) {
-        const assessment = this.detector.assess(conv.state);
+      const family = isFamilyMessage(facts, m.sender, m.recipients);
+      const action: MessageAction = family ? 'deliver' : step.action;
+      const assessmentNow = step.alertRaised ? this.detector.assess(conv.state) : undefined;
+      const suspectNow = assessmentNow ? (assessmentNow.suspect ?? m.sender) : m.sender;
+      const familyOnly = assessmentNow !== undefined && guardsEveryChild(facts, suspectNow, Object.keys(assessmentNow.participants));
+      if (step.alertRaised && !conv.record?.alertId && !familyOnly) {
+        const assessment = assessmentNow ?? this.detector.assess(conv.state);
         alertId = `al_${randomUUID()}`;
         alerts.push({
           id: alertId,
@@ -286,7 +322,7 @@ export class IngestService {
         idempotencyKey: m.idempotencyKey,
         conversationId: m.conversationId,
         index,
-        action: step.action,
+        action,
         duplicate: false,
         senderRisk: step.senderRisk,
         alertId,
@@ -305,7 +341,7 @@ export class IngestService {
         receivedAt,
         text,
         textChars: text.length,
-        action: step.action,
+        action,
         senderRisk: step.senderRisk,
         signals,
         alertId,
@@ -388,7 +424,8 @@ export class IngestService {
    * Messages already processed get their stored answer.
    */
   async preview(tenantId: string, batch: readonly IncomingMessage[]): Promise<MessageResult[]> {
-    const accounts = await this.prepare(tenantId, batch);
+    const facts = await this.prepare(tenantId, batch);
+    const accounts = facts.accounts;
     const detection = new DetectionStore(this.store);
     const stored = await detection.findMessages(tenantId, batch.map((m) => m.idempotencyKey));
     const conversations = await detection.loadConversations(tenantId, [...new Set(batch.map((m) => m.conversationId))]);
@@ -431,7 +468,7 @@ export class IngestService {
         idempotencyKey: m.idempotencyKey,
         conversationId: m.conversationId,
         index,
-        action: step.action,
+        action: isFamilyMessage(facts, m.sender, m.recipients) ? 'deliver' : step.action,
         duplicate: false,
         senderRisk: step.senderRisk,
         alertId: null,
