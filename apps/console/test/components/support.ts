@@ -19,7 +19,9 @@ export interface ConsoleTestServer {
   readonly tenantId: string;
   /** fetch() answered by the real app in-process. */
   readonly fetch: FetchLike;
-  call<T>(method: 'GET' | 'POST' | 'PUT', url: string, key: string, body?: unknown): Promise<{ status: number; body: T }>;
+  call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, key: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Another tenant (platform) on the same server, with an admin and a regulator key. */
+  addTenant(name: string): Promise<{ tenantId: string; admin: string; regulator: string; platform: string }>;
   close(): Promise<void>;
 }
 
@@ -62,7 +64,7 @@ export async function startConsoleTestServer(): Promise<ConsoleTestServer> {
     return new Response(response.statusCode === 204 ? null : response.body, { status: response.statusCode, headers: { 'content-type': String(response.headers['content-type'] ?? 'application/json') } });
   };
 
-  const call = async <T>(method: 'GET' | 'POST' | 'PUT', url: string, k: string, body?: unknown): Promise<{ status: number; body: T }> => {
+  const call = async <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, k: string, body?: unknown): Promise<{ status: number; body: T }> => {
     const r = await app.inject({ method, url, headers: { authorization: `Bearer ${k}` }, ...(body === undefined ? {} : { payload: body as Record<string, unknown> }) });
     return { status: r.statusCode, body: (r.body ? JSON.parse(r.body) : null) as T };
   };
@@ -74,6 +76,15 @@ export async function startConsoleTestServer(): Promise<ConsoleTestServer> {
     tenantId: tenant.id,
     fetch: fetchImpl,
     call,
+    async addTenant(name) {
+      const other = await store.createTenant(name);
+      return {
+        tenantId: other.id,
+        admin: (await store.createApiKey(other.id, 'admin', 'admin')).key,
+        regulator: (await store.createApiKey(other.id, 'regulator', 'regulator')).key,
+        platform: (await store.createApiKey(other.id, 'platform', 'platform')).key,
+      };
+    },
     async close() {
       await app.close();
       await store.close();
