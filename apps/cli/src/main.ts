@@ -13,6 +13,10 @@ import { registerTransparencyCommand } from './commands/transparency.js';
 import { registerConformanceCommand } from './commands/conformance.js';
 import { registerBundleCommand } from './commands/bundle.js';
 import { registerPenaltyCommand } from './commands/penalty.js';
+import { registerScoreCommand } from './commands/score.js';
+import { registerEvalCommand } from './commands/eval.js';
+import { registerHashCommand } from './commands/hash.js';
+import { registerMatchCommand } from './commands/match.js';
 import { EXIT } from './exit-codes.js';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -35,6 +39,10 @@ export function buildProgram(ctx: CliContext): Command {
   registerConformanceCommand(program, ctx);
   registerBundleCommand(program, ctx);
   registerPenaltyCommand(program, ctx);
+  registerScoreCommand(program);
+  registerEvalCommand(program);
+  registerHashCommand(program);
+  registerMatchCommand(program);
   return program;
 }
 
