@@ -251,7 +251,7 @@ ${results.map((r) => `| ${r.label} | ${fmt(r.p50, 1)} | ${fmt(r.p95, 1)} | ${fmt
 Target: every page < 300 ms. Worst p95 here: **${fmt(worst, 1)} ms** — ${worst < 300 ? 'met' : 'NOT met'}.
 
 Why it holds: the queue reads the index (tenant_id, status, severity_rank, sla_due_ms, id) in order and
-pages by keyset (no OFFSET); counts per severity are one grouped scan of that index; a case page reads
+pages by keyset (no OFFSET); counts per severity are one index-only range of that index per severity; a case page reads
 its rows by (tenant_id, case_id) indexes and prior cases by (tenant_id, subject_account_id), and its
 evidence is stored with the case, so no page scans the message store however many messages it holds.
 The dashboard reads per-day counters kept at intake and decision (\`case_daily_counts\`), plus the
