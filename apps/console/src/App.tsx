@@ -19,10 +19,11 @@ const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default:
 const Regulator = lazy(() => import('./regulator/RegulatorPages').then((m) => ({ default: m.RegulatorPages })));
 
 function RequireSession(props: { children: ReactNode; permission?: string }): ReactNode {
-  const { session, restoring, can } = useSession();
+  const { session, restoring, signedOut, can } = useSession();
   const location = useLocation();
   if (restoring) return <Loading what="your session" />;
-  if (!session) return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
+  // Come back here after signing in — unless this person signed out: the next one starts afresh.
+  if (!session) return <Navigate to="/sign-in" replace state={signedOut ? null : { from: location.pathname + location.search }} />;
   if (props.permission && !can(props.permission)) {
     return (
       <div className="notice notice-error" role="alert">

@@ -29,6 +29,8 @@ export interface SessionValue {
   readonly session: SignedIn | null;
   /** True while a stored key is being re-checked after a reload. */
   readonly restoring: boolean;
+  /** True after an explicit sign-out (until the next sign-in): nothing should return to the old page. */
+  readonly signedOut: boolean;
   readonly signIn: (key: string) => Promise<SignedIn>;
   readonly signOut: () => void;
   /** Regulators: other tenants' regulator keys (for side-by-side views). */
@@ -84,6 +86,7 @@ export function SessionProvider(props: { children?: ReactNode; fetchImpl?: Fetch
   const [session, setSession] = useState<SignedIn | null>(null);
   const [extraKeys, setExtraKeys] = useState<readonly TenantKey[]>([]);
   const [restoring, setRestoring] = useState<boolean>(() => Boolean(storage()?.getItem(KEY_STORAGE)));
+  const [signedOut, setSignedOut] = useState(false);
 
   const persistExtra = (list: readonly TenantKey[]): void => {
     storage()?.setItem(EXTRA_KEYS_STORAGE, JSON.stringify(list.map((k) => k.key)));
@@ -129,6 +132,7 @@ export function SessionProvider(props: { children?: ReactNode; fetchImpl?: Fetch
       const signed = { key: key.trim(), me, api };
       storage()?.setItem(KEY_STORAGE, signed.key);
       setSession(signed);
+      setSignedOut(false);
       return signed;
     },
     [fetchImpl, base],
@@ -139,6 +143,7 @@ export function SessionProvider(props: { children?: ReactNode; fetchImpl?: Fetch
     storage()?.removeItem(EXTRA_KEYS_STORAGE);
     setSession(null);
     setExtraKeys([]);
+    setSignedOut(true);
   }, []);
 
   const addTenantKey = useCallback(
@@ -169,6 +174,7 @@ export function SessionProvider(props: { children?: ReactNode; fetchImpl?: Fetch
     () => ({
       session,
       restoring,
+      signedOut,
       signIn,
       signOut,
       extraKeys,
@@ -176,7 +182,7 @@ export function SessionProvider(props: { children?: ReactNode; fetchImpl?: Fetch
       removeTenantKey,
       can: (permission: string) => session?.me.permissions.includes(permission) ?? false,
     }),
-    [session, restoring, signIn, signOut, extraKeys, addTenantKey, removeTenantKey],
+    [session, restoring, signedOut, signIn, signOut, extraKeys, addTenantKey, removeTenantKey],
   );
   return <SessionContext.Provider value={value}>{props.children}</SessionContext.Provider>;
 }

@@ -6,7 +6,10 @@
  * sees why it was raised (the signals at their messages), bans the suspect after reading the
  * statement-of-reasons preview; the statement is produced and a real local HTTP server standing in
  * for the platform receives the signed case.decided webhook, whose signature verifies. Media in
- * another case stays blurred until an audited reveal. No request leaves the server's origin.
+ * another case stays blurred until an audited reveal. Then a regulator compares that platform with a
+ * second one (which loosened a protective default): transparency figures side by side, conformance
+ * results from the real CLI probes, the breach register and penalty caps. No request leaves the
+ * server's origin.
  *
  * Screenshots go to artifacts/screenshots/*.png. Without /usr/bin/chromium the suite is skipped
  * with a message — unless SAFEGUARD_REQUIRE_SERVICES is set (CI installs chromium), then it fails.
@@ -21,8 +24,9 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '@safeguard/cases';
+import { runCli } from '@safeguard/cli';
 import { loadConfig, startServer, type RunningServer } from '@safeguard/server';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -114,7 +118,9 @@ let context: BrowserContext;
 let page: Page;
 let base = '';
 let webhookSecret = '';
-const keys = { platform: '', moderator: '', admin: '' };
+const keys = { platform: '', moderator: '', admin: '', regulator: '' };
+/** A second platform, for the regulator's side-by-side pages. */
+const northwind = { admin: '', regulator: '' };
 let groomingCaseId = '';
 let mediaCaseId = '';
 let decisionId = '';
@@ -161,6 +167,7 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)('console end to end (chromium, real
     keys.platform = (await server.store.createApiKey(tenant.id, 'platform', 'e2e platform backend')).key;
     keys.moderator = (await server.store.createApiKey(tenant.id, 'moderator', 'e2e moderator')).key;
     keys.admin = (await server.store.createApiKey(tenant.id, 'admin', 'e2e admin')).key;
+    keys.regulator = (await server.store.createApiKey(tenant.id, 'regulator', 'e2e regulator')).key;
 
     const hook = await api<{ secret: string }>('POST', '/v1/webhooks', keys.admin, { url: receiver.url, events: ['case.decided', 'appeal.decided'] });
     expect(hook.status).toBe(201);
@@ -235,6 +242,13 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)('console end to end (chromium, real
       if (message.type() === 'error') pageErrors.push(message.text());
     });
   }, 180_000);
+
+  afterEach(async (context) => {
+    // A failing step leaves a screenshot of what the browser showed, for the CI artefacts.
+    if (context.task.result?.state === 'fail' && page) {
+      await page.screenshot({ path: join(SHOTS, `failed-${context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`), fullPage: true }).catch(() => undefined);
+    }
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -352,6 +366,74 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)('console end to end (chromium, real
     expect(await page.locator('figure svg').count()).toBeGreaterThanOrEqual(5);
     await shot('08-dashboard');
   }, 60_000);
+
+  it('a regulator compares two platforms: transparency, conformance (real probes), breaches and penalties', async () => {
+    // A second platform that loosened a protective default.
+    const other = await server.store.createTenant('Northwind Play');
+    northwind.admin = (await server.store.createApiKey(other.id, 'admin', 'northwind admin')).key;
+    northwind.regulator = (await server.store.createApiKey(other.id, 'regulator', 'northwind regulator')).key;
+    const loosened = await api('PUT', '/v1/policy', northwind.admin, { defaultJurisdiction: 'UK', exemptions: [{ ruleId: 'DEF-05', reason: 'growth experiment' }] });
+    expect(loosened.status).toBe(200);
+    const today = new Date().toISOString().slice(0, 10);
+    const monthStart = `${today.slice(0, 8)}01`;
+    for (const admin of [keys.admin, northwind.admin]) {
+      // The regulator's black-box probes, run by the real CLI against the live server, stored there.
+      const out: Buffer[] = [];
+      const sink = new Writable({ write: (c: Buffer, _e, cb) => (out.push(c), cb()) });
+      const exitCode = process.exitCode;
+      await runCli(['node', 'safeguard', 'conformance', '--target', base, '--key', admin, '--format', 'json', '--submit'], { stdout: sink, stderr: new Writable({ write: (_c, _e, cb) => cb() }), env: {} });
+      process.exitCode = exitCode; // a failing probe sets the CLI's exit code; this process is the test runner
+      expect(JSON.parse(Buffer.concat(out).toString('utf8'))).toHaveProperty('results');
+      for (const body of [{ kind: 'transparency', from: monthStart, to: today }, { kind: 'conformance' }, { kind: 'breaches' }]) {
+        expect((await api('POST', '/v1/regulator/disclosures', admin, body)).status).toBe(201);
+      }
+    }
+    const breach = await api('POST', '/v1/regulator/breaches', northwind.admin, {
+      ruleId: 'DEF-05',
+      from: monthStart,
+      to: today,
+      summary: 'Unconnected adults could message child accounts after a policy exemption.',
+      evidence: [{ kind: 'conformance', reference: 'latest conformance run', description: 'DEF-05 failed the probe' }],
+      penalty: { regime: 'UK-OSA', qualifyingWorldwideRevenue: 420_000_000 },
+    });
+    expect(breach.status).toBe(201);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').fill(keys.regulator);
+    await page.getByLabel('API key').press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Transparency side by side' }).waitFor();
+    await page.getByLabel('Add another tenant’s regulator key').fill(northwind.regulator);
+    await page.getByRole('button', { name: 'Add tenant' }).click();
+    await page.getByText('Added Northwind Play.').waitFor();
+    const table = page.getByRole('table', { name: 'Transparency figures, one column per tenant' });
+    await expect.poll(() => table.locator('thead th').allTextContents()).toEqual(['Figure', 'E2E Chat', 'Northwind Play']);
+    // The columns show exactly what each platform's server computed for the disclosed period.
+    const computed = await Promise.all(
+      [keys.regulator, northwind.regulator].map(async (k) => (await api<{ childSafety: { alerts: { byKind: Record<string, { raised: number }> }; accounts: { treatedAsChild: number } } }>('GET', `/v1/transparency?from=${monthStart}&to=${today}`, k)).body),
+    );
+    expect(computed[0]?.childSafety.alerts.byKind.grooming?.raised).toBeGreaterThanOrEqual(1);
+    const grooming = table.getByRole('row', { name: /^Grooming alerts/ });
+    await expect.poll(() => grooming.locator('td').allTextContents()).toEqual(computed.map((r) => String(r.childSafety.alerts.byKind.grooming?.raised ?? 0)));
+    const children = table.getByRole('row', { name: /^Accounts treated as children/ });
+    expect(await children.locator('td').allTextContents()).toEqual(computed.map((r) => r.childSafety.accounts.treatedAsChild.toLocaleString('en-GB')));
+    await page.locator('figure svg').first().waitFor();
+    await shot('09-regulator-transparency');
+
+    await page.getByRole('link', { name: 'Conformance' }).click();
+    const matrix = page.getByRole('table', { name: 'Result per rule and tenant (latest run)' });
+    const def05 = matrix.getByRole('row', { name: /^DEF-05/ });
+    await expect.poll(() => def05.locator('td').allTextContents()).toEqual(['Pass', 'Fail']);
+    await page.screenshot({ path: join(SHOTS, '10-regulator-conformance.png') });
+
+    await page.getByRole('link', { name: 'Breaches and penalties' }).click();
+    const row = page.getByRole('row', { name: /Unconnected adults could message child accounts/ });
+    await expect.poll(() => row.textContent()).toContain('£42,000,000');
+    await page.getByLabel('Qualifying worldwide revenue (GBP)').fill('100000000');
+    await page.getByRole('button', { name: 'Calculate the maximum' }).click();
+    // The greater of £18m and 10% of £100m.
+    await page.getByText('Maximum: £18,000,000').waitFor();
+    await shot('11-regulator-breaches');
+  }, 120_000);
 
   it('loaded nothing from any other origin and logged no errors', () => {
     expect(foreignRequests).toEqual([]);
