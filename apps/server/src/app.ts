@@ -37,6 +37,7 @@ import { openCaseForAlert } from './services/alert-cases.js';
 import { ContactRiskService } from './services/contact-risk-service.js';
 import { IngestService } from './services/ingest-service.js';
 import { MediaService } from './services/media-service.js';
+import { PrivacySweeper } from './services/privacy-sweeper.js';
 import { PolicyService } from './services/policy-service.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -56,6 +57,8 @@ export interface AppOptions {
   readonly webhooks?: WebhookServiceOptions;
   /** Scale-out: publish ingested messages here for workers instead of processing them inline. */
   readonly bus?: MessageBus;
+  /** Hours message text is kept in conversations with no alert or report (default 72). */
+  readonly textRetentionHours?: number;
 }
 
 export interface AppServices {
@@ -72,6 +75,8 @@ export interface AppServices {
   /** Present in scale-out mode (SAFEGUARD_BUS_URL). */
   readonly bus: MessageBus | undefined;
   readonly media: MediaService;
+  /** Removes unretained message text and expired evidence bytes on a timer. */
+  readonly privacy: PrivacySweeper;
   readonly clock: Clock;
   /** False once shutdown has begun: /readyz then fails so load balancers stop sending traffic. */
   accepting: boolean;
@@ -140,6 +145,9 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
     contactRisk: new ContactRiskService(policy, clock, [openCaseForAlert]),
     bus: options.bus,
     media: new MediaService(options.store, policy, clock, [openCaseForAlert]),
+    privacy: new PrivacySweeper(options.store, clock, (options.textRetentionHours ?? 72) * 3_600_000, (error) =>
+      app.log.error({ err: error }, 'privacy sweep failed; will retry'),
+    ),
     webhooks: new WebhookDeliveryService(options.store, clock, app.log, options.webhooks),
     retention: new RetentionSweeper(options.store, clock, app.log),
     keys: new KeyAuthenticator(options.store),
@@ -211,8 +219,10 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
     await services.webhooks.stop();
     await services.retention.stop();
     await services.media.close();
+    await services.privacy.stop();
   });
   stats.start();
+  services.privacy.start();
   services.webhooks.start();
   services.retention.start();
   return app;

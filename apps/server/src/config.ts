@@ -12,6 +12,8 @@ export interface SafeguardConfig {
   readonly logLevel: string;
   /** Scale-out: NATS JetStream URL; absent means messages are processed inline (embedded). */
   readonly busUrl: string | undefined;
+  /** Hours that message text is kept in conversations with no alert and no report. */
+  readonly textRetentionHours: number;
   /** Whether the database URL was defaulted (embedded SQLite under the data directory). */
   readonly embedded: boolean;
 }
@@ -45,6 +47,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   },
   { env: 'SAFEGUARD_LOG_LEVEL', flag: '--log-level', defaultValue: 'info', description: 'trace, debug, info, warn, error or silent' },
   {
+    env: 'SAFEGUARD_TEXT_RETENTION_HOURS',
+    flag: '(env only)',
+    defaultValue: '72',
+    description: 'Hours message text is kept in conversations with no alert and no report (then only metadata and features remain)',
+  },
+  {
     env: 'SAFEGUARD_BUS_URL',
     flag: '--bus-url',
     defaultValue: '(none: messages are processed inline)',
@@ -75,9 +83,14 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     throw new Error(`SAFEGUARD_LOG_LEVEL must be trace, debug, info, warn, error, fatal or silent, got "${logLevel}"`);
   }
   const busUrl = overrides.busUrl ?? env.SAFEGUARD_BUS_URL;
+  const textRetentionHours = Number(env.SAFEGUARD_TEXT_RETENTION_HOURS ?? '72');
+  if (!Number.isFinite(textRetentionHours) || textRetentionHours < 0) {
+    throw new Error(`SAFEGUARD_TEXT_RETENTION_HOURS must be a number of hours >= 0, got "${env.SAFEGUARD_TEXT_RETENTION_HOURS ?? ''}"`);
+  }
   return {
     port,
     busUrl: busUrl && busUrl.length > 0 ? busUrl : undefined,
+    textRetentionHours,
     host: overrides.host ?? env.HOST ?? '127.0.0.1',
     dataDir,
     databaseUrl,

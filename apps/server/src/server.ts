@@ -40,6 +40,7 @@ export async function startServer(config: SafeguardConfig, options: StartOptions
     ...(options.logStream ? { logStream: options.logStream } : {}),
     // Several API nodes can share PostgreSQL: trust cached facts for less time there.
     cacheTtlMs: config.embedded ? 60_000 : 2_000,
+    textRetentionHours: config.textRetentionHours,
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

@@ -244,3 +244,19 @@ describe('family conversations', () => {
     expect(r.json<{ results: Result[] }>().results.some((x) => x.alertId !== null)).toBe(true);
   });
 });
+
+describe('privacy sweeper', () => {
+  it('removes the text of conversations without an alert once past the retention window', async () => {
+    await send([
+      { idempotencyKey: 'sweep-1', conversationId: 'conv-sweep', sender: 'teen-a', recipients: ['teen-b'], text: 'see you at the bus stop' },
+      { idempotencyKey: 'sweep-2', conversationId: 'conv-sweep', sender: 'teen-b', recipients: ['teen-a'], text: 'ok cool' },
+    ]);
+    const { PrivacySweeper } = await import('../src/services/privacy-sweeper.js');
+    const later = { now: () => new Date(Date.now() + 73 * 3_600_000) };
+    const result = await new PrivacySweeper(server.store, later, 72 * 3_600_000, () => undefined).sweep();
+    expect(result.textsRemoved).toBeGreaterThanOrEqual(2);
+    const store = new DetectionStore(server.store);
+    expect((await store.conversationMessages(t.id, 'conv-sweep')).map((m) => m.text)).toEqual([null, null]);
+    expect((await store.conversationMessages(t.id, 'conv-groom')).every((m) => m.text !== null)).toBe(true);
+  });
+});
