@@ -81,16 +81,20 @@ export function Chart(props: ChartProps): ReactNode {
   }, [option, height]);
 
   const empty = props.categories.length === 0;
+  // Nothing but zeros and unknowns draws an empty frame: say so in words (the table still has them).
+  const flat = !empty && props.series.every((s) => s.data.every((v) => v === null || v === 0));
   return (
     <figure className="chart">
       <figcaption>{props.title}</figcaption>
       {empty ? (
         <p className="muted chart-empty">No data in this period.</p>
+      ) : flat ? (
+        <p className="muted chart-empty">{props.series.length === 0 ? 'Nothing to chart in this period.' : 'Every value is zero or unknown in this period.'}</p>
       ) : (
         <div ref={box} className="chart-canvas" style={{ height }} role="img" aria-label={`${props.title} (chart; the numbers are in the table below)`} />
       )}
       {props.note ? <p className="small muted chart-note">{props.note}</p> : null}
-      {empty ? null : (
+      {empty || props.series.length === 0 ? null : (
         <details className="chart-data">
           <summary>Show the numbers: {props.title}</summary>
           <table>
