@@ -29,7 +29,8 @@ import { verifySignature } from '@safeguard/cases';
 import { runCli } from '@safeguard/cli';
 import { loadConfig, startServer, type RunningServer } from '@safeguard/server';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian chromium; SAFEGUARD_CHROMIUM points elsewhere (e.g. to check the skip path). */
+const CHROMIUM = process.env.SAFEGUARD_CHROMIUM ?? '/usr/bin/chromium';
 const REQUIRED = Boolean(process.env.SAFEGUARD_REQUIRE_SERVICES) && process.env.SAFEGUARD_REQUIRE_SERVICES !== '0';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const CONSOLE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
