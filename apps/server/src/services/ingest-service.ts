@@ -233,7 +233,10 @@ export class IngestService {
     const detection = new DetectionStore(tx);
     const stored = await detection.findMessages(tenantId, batch.map((m) => m.idempotencyKey));
     const conversations = await detection.loadConversations(tenantId, [...new Set(batch.map((m) => m.conversationId))]);
-    const states = new Map<string, { record: ConversationRecord | undefined; state: GroomingState; seen: Set<string> }>();
+    const states = new Map<
+      string,
+      { record: ConversationRecord | undefined; state: GroomingState; seen: Set<string>; scoresBefore: ReadonlyMap<string, number> }
+    >();
     const results: MessageResult[] = [];
     const answered = new Map<string, MessageResult>();
     const newMessages: MessageRecord[] = [];
@@ -264,11 +267,9 @@ export class IngestService {
       let conv = states.get(m.conversationId);
       if (!conv) {
         const record = conversations.get(m.conversationId);
-        conv = {
-          record,
-          state: record ? (JSON.parse(record.state) as GroomingState) : this.detector.init(),
-          seen: new Set<string>(),
-        };
+        const state = record ? (JSON.parse(record.state) as GroomingState) : this.detector.init();
+        const scoresBefore = new Map(Object.entries(this.detector.assess(state).participants).map(([id, a]) => [id, a.score]));
+        conv = { record, state, seen: new Set<string>(), scoresBefore };
         states.set(m.conversationId, conv);
       }
       const warnings: string[] = [];
@@ -369,7 +370,12 @@ export class IngestService {
         lastAt: receivedAt,
       });
       const withChild = this.hadChild(conv.state) || [...conv.seen].some((p) => accounts.get(p)?.child === true);
+      const alertedNow = alertedConversations.has(id);
       for (const [accountId, a] of Object.entries(assessment.participants)) {
+        // A participant's row changes only when their score moved (or the conversation alerted):
+        // most messages do not, and rewriting every row is most of the write volume.
+        const before = conv.scoresBefore.get(accountId);
+        if (before !== undefined && Math.abs(before - a.score) < 0.005 && !alertedNow) continue;
         scores.push({ conversationId: id, accountId, score: a.score, withChild, alerted: alertId !== null, lastAt: receivedAt });
       }
     }
