@@ -33,7 +33,7 @@ import { systemRoutes } from './routes/system.js';
 import { DecisionStatsRecorder } from './services/decision-stats.js';
 import { RetentionSweeper } from './services/case-retention.js';
 import { WebhookDeliveryService, type WebhookServiceOptions } from './services/webhooks.js';
-import { openCaseForAlert } from './services/alert-cases.js';
+import { appendToAlertCase, openCaseForAlert } from './services/alert-cases.js';
 import { ContactRiskService } from './services/contact-risk-service.js';
 import { IngestService } from './services/ingest-service.js';
 import { MediaService } from './services/media-service.js';
@@ -141,7 +141,7 @@ export async function buildApp(options: AppOptions): Promise<SafeguardApp> {
   const services: AppServices = {
     store: options.store,
     policy,
-    ingest: new IngestService(options.store, policy, { clock, alertHooks: [openCaseForAlert] }),
+    ingest: new IngestService(options.store, policy, { clock, alertHooks: [openCaseForAlert], alertedConversationHooks: [appendToAlertCase] }),
     contactRisk: new ContactRiskService(policy, clock, [openCaseForAlert]),
     bus: options.bus,
     media: new MediaService(options.store, policy, clock, [openCaseForAlert]),

@@ -12,7 +12,7 @@ import { decodeQueued, openBus, type QueuedMessage } from './bus.js';
 import type { SafeguardConfig } from './config.js';
 import { loggerOptions } from './logging.js';
 import { openStore } from './server.js';
-import { openCaseForAlert } from './services/alert-cases.js';
+import { appendToAlertCase, openCaseForAlert } from './services/alert-cases.js';
 import { IngestService } from './services/ingest-service.js';
 import { PolicyService } from './services/policy-service.js';
 
@@ -34,7 +34,7 @@ export async function startWorker(config: SafeguardConfig, options: WorkerOption
   const bus: MessageBus = await openBus(config.busUrl);
   // Cached facts may be stale for this long; other nodes write accounts and connections.
   const policy = new PolicyService(store, { cacheTtlMs: 2_000, clock: systemClock });
-  const ingest = new IngestService(store, policy, { clock: systemClock, alertHooks: [openCaseForAlert] });
+  const ingest = new IngestService(store, policy, { clock: systemClock, alertHooks: [openCaseForAlert], alertedConversationHooks: [appendToAlertCase] });
   let processed = 0;
 
   const consumer = await bus.consume(

@@ -213,6 +213,8 @@ describe('alerts become cases', () => {
     expect(kase.json()).toMatchObject({ case: { subjectAccountId: 'adult', severity: 'critical', involvesChild: true } });
     expect(kase.body).toContain('"type":"secrecy"');
     expect(kase.body).toContain('how old are you btw?');
+    // Messages after the alert joined the case too.
+    expect(kase.body).toContain('send me a pic of you so i know what you look like');
   });
 });
 

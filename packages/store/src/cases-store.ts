@@ -1585,6 +1585,54 @@ export class CaseStore {
     });
   }
 
+  /**
+   * Messages that arrive in a conversation after its alert opened a case: preserved with that case
+   * (same evidence keys as the alert's timeline, so a message is never stored twice). Returns how
+   * many were added; 0 when the alert has no case.
+   */
+  async appendAlertEvidence(
+    tenantId: string,
+    alertId: string,
+    conversationId: string,
+    messages: readonly { readonly index: number; readonly from: string | null; readonly ts?: string | null; readonly text?: string | null; readonly flagged: boolean }[],
+    now = new Date(),
+  ): Promise<number> {
+    if (messages.length === 0) return 0;
+    const link = await this.db
+      .selectFrom('case_alerts')
+      .select('case_id')
+      .where('tenant_id', '=', tenantId)
+      .where('alert_id', '=', alertId)
+      .executeTakeFirst();
+    if (!link?.case_id) return 0;
+    const settings = await this.getSettings(tenantId);
+    return this.addEvidence(
+      tenantId,
+      link.case_id,
+      messages.map((m) => {
+        const sentAt = m.ts ? (asIso(m.ts) ?? null) : null;
+        return {
+          key: `msg:${conversationId}:${m.index}`,
+          kind: 'message',
+          source: `alert:${alertId}`,
+          conversation_id: conversationId,
+          message_index: m.index,
+          item_id: null,
+          item_type: null,
+          from_account: m.from,
+          sent_at: sentAt,
+          sort_key: sortKey(sentAt, conversationId, m.index),
+          text: m.text ?? null,
+          media: null,
+          data: null,
+          flagged: m.flagged ? 1 : 0,
+        };
+      }),
+      now,
+      settings.evidenceRetentionDays,
+    );
+  }
+
   // ---- queue --------------------------------------------------------------------------------
 
   async getCase(tenantId: string, id: string): Promise<CaseSummary | undefined> {

@@ -3,8 +3,8 @@
  * open case about the same account, inside the transaction that raised it. The conversation's
  * stored messages (with their signals) are preserved with the case as evidence.
  */
-import { DetectionStore, openCaseFromAlert, type AlertRecord, type SafeguardStore } from '@safeguard/store';
-import type { AlertHook } from './ingest-service.js';
+import { CaseStore, DetectionStore, openCaseFromAlert, type AlertRecord, type SafeguardStore } from '@safeguard/store';
+import type { AlertHook, AlertedConversationHook } from './ingest-service.js';
 
 /** Messages preserved with a case: the conversation up to the alert, bounded. */
 const MAX_EVIDENCE_MESSAGES = 2000;
@@ -29,4 +29,16 @@ export const openCaseForAlert: AlertHook = async (tx: SafeguardStore, tenantId: 
     summary: alert.kind === 'grooming' ? 'grooming_tactics_in_conversation' : alert.kind.replace(/-/g, '_'),
   });
   await detection.setAlertCase(tenantId, alert.id, opened.caseId);
+};
+
+/** Messages that keep arriving in an alerted conversation join the alert's case as evidence. */
+export const appendToAlertCase: AlertedConversationHook = async (tx, tenantId, alertId, messages) => {
+  const conversationId = messages[0]?.conversationId;
+  if (!conversationId) return;
+  await new CaseStore(tx).appendAlertEvidence(
+    tenantId,
+    alertId,
+    conversationId,
+    messages.map((m) => ({ index: m.seq, from: m.senderId, ts: m.sentAt, text: m.text, flagged: m.signals.length > 0 })),
+  );
 };

@@ -83,10 +83,22 @@ interface QueuedBatch {
 /** Batches grouped into one transaction hold at most this many messages together. */
 const MAX_GROUP_MESSAGES = 8000;
 
+/**
+ * Called inside the ingest transaction with the new messages of a conversation that already has an
+ * alert (for example to preserve them with the alert's case).
+ */
+export type AlertedConversationHook = (
+  store: SafeguardStore,
+  tenantId: string,
+  alertId: string,
+  messages: readonly MessageRecord[],
+) => Promise<void>;
+
 export interface IngestOptions {
   readonly detector?: GroomingDetector;
   readonly clock?: Clock;
   readonly alertHooks?: readonly AlertHook[];
+  readonly alertedConversationHooks?: readonly AlertedConversationHook[];
 }
 
 const ACCOUNT_WINDOW_DAYS = 30;
@@ -134,6 +146,7 @@ export class IngestService {
   readonly detector: GroomingDetector;
   private readonly clock: Clock;
   private readonly hooks: AlertHook[];
+  private readonly followUpHooks: AlertedConversationHook[];
   private readonly queue: QueuedBatch[] = [];
   private draining = false;
   /** Highest conversation score an account was last aggregated for: skips repeating the same query. */
@@ -147,6 +160,7 @@ export class IngestService {
     this.detector = options.detector ?? createGroomingDetector();
     this.clock = options.clock ?? { now: () => new Date() };
     this.hooks = [...(options.alertHooks ?? [])];
+    this.followUpHooks = [...(options.alertedConversationHooks ?? [])];
   }
 
   /** Registers a hook run for every new alert, inside the ingest transaction. */
@@ -351,6 +365,14 @@ export class IngestService {
     if (newMessages.length === 0) return results;
 
     await detection.insertMessages(tenantId, newMessages);
+
+    // Conversations already under an alert: their new messages follow the alert (to its case).
+    for (const [id, conv] of states) {
+      const alertId = conv.record?.alertId;
+      if (!alertId || this.followUpHooks.length === 0) continue;
+      const followUps = newMessages.filter((m) => m.conversationId === id);
+      for (const hook of this.followUpHooks) await hook(tx, tenantId, alertId, followUps);
+    }
 
     // Persist conversation states and per-participant scores.
     const records: ConversationRecord[] = [];
