@@ -19,6 +19,7 @@ export const PERMISSIONS = [
   'policy:write',
   'keys:manage',
   'audit:read',
+  'audit:verify',
   'messages:create',
   'alerts:read',
   'conversations:read',
@@ -103,7 +104,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
   /** A regulator: read-only policy and audit (and, later, reports) of tenants that disclosed to them. */
   regulator: new Set<Permission>([
     'policy:read',
-    'audit:read',
+    // The chain's integrity, not its entries: audit entries reach a regulator in disclosed bundles.
+    'audit:verify',
     'cases:stats',
     'sor:read',
     // Scoped by the routes to what the tenant disclosed (transparency periods, bundles, runs, breaches).

@@ -192,6 +192,8 @@ describe('keys, roles and audit', () => {
       ['platform', 'GET', '/v1/keys', undefined, 403],
       ['moderator', 'GET', '/v1/accounts/kid', undefined, 200],
       ['regulator', 'GET', '/v1/audit/verify', undefined, 200],
+      // Entries reach a regulator only in bundles the tenant disclosed.
+      ['regulator', 'GET', '/v1/audit', undefined, 403],
     ];
     for (const [role, method, url, payload, status] of cases) {
       const r = await server.app.inject({

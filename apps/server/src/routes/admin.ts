@@ -218,7 +218,7 @@ export function adminRoutes(app: ZodApp): void {
   app.get(
     '/v1/audit/verify',
     {
-      config: { permission: 'audit:read' },
+      config: { permission: 'audit:verify' },
       schema: {
         tags: ['audit'],
         summary: "Verify the tenant's hash-chained audit log",
