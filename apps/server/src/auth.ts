@@ -33,6 +33,8 @@ export interface KeyAuthenticatorOptions {
 
 export class KeyAuthenticator {
   private readonly cache = new Map<string, CacheEntry>();
+  /** Verifications under way, by key digest: concurrent requests with the same key share one. */
+  private readonly pending = new Map<string, Promise<Principal | null>>();
   private inFlight = 0;
   private readonly positiveTtlMs: number;
   private readonly negativeTtlMs: number;
@@ -62,8 +64,19 @@ export class KeyAuthenticator {
       if (cached.principal) return cached.principal;
       throw new SafeguardError('unauthorized', 'Invalid API key');
     }
-    const principal = await this.verify(key);
-    this.remember(digest, principal, now);
+    // Single flight: when a cached key expires under load, one scrypt verification serves every
+    // request that arrives meanwhile (otherwise they would all verify at once and be refused).
+    let verification = this.pending.get(digest);
+    if (!verification) {
+      verification = this.verify(key).then(
+        (principal) => {
+          this.remember(digest, principal, Date.now());
+          return principal;
+        },
+      ).finally(() => this.pending.delete(digest));
+      this.pending.set(digest, verification);
+    }
+    const principal = await verification;
     if (!principal) throw new SafeguardError('unauthorized', 'Invalid API key');
     return principal;
   }
