@@ -11,13 +11,17 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const IN_FLIGHT = 4;
 const BATCH = 1000;
 
-// Synthetic chat lines written for the benchmark (no real chat text), 20-90 characters.
+// Synthetic chat lines written for the benchmark (no real chat text), 20-90 characters. Most
+// conversations are ordinary; 2% carry grooming tactics, so alerts and cases are part of the load.
 const LINES = [
   'hey are you on tonight', 'yeah after dinner probably', 'did you see the new map update', 'lol that boss fight was brutal',
   'can you help me with the quest', 'sure meet at the castle gate', 'what level are you now', 'almost 40, grinding xp all weekend',
   'my mum says i have to do homework first', 'ok see you at 7', 'that trade was a scam dont do it', 'gg everyone nice match',
+  'brb dinner', 'wanna team up tomorrow',
+];
+const RISKY = [
   'how old are you btw', 'keep this between us ok', 'add me on the other app its easier', 'you are so mature for your age',
-  'want some free skins i can send a gift card', 'are your parents home right now', 'brb dinner', 'wanna team up tomorrow',
+  'want some free skins i can send a gift card', 'are your parents home right now',
 ];
 
 function makeBatch(run, n) {
@@ -29,7 +33,7 @@ function makeBatch(run, n) {
       conversationId: `conv-${c}`,
       sender: `u${(c * 2) % 400}`,
       recipients: [`u${(c * 2 + 1) % 400}`],
-      text: LINES[(n + i * 7) % LINES.length],
+      text: c % 50 === 0 ? RISKY[(n + i) % RISKY.length] : LINES[(n + i * 7) % LINES.length],
     });
   }
   return JSON.stringify({ messages });
@@ -92,7 +96,8 @@ Command: \`npm run bench -- ingest\` · ${machine()} · ${new Date().toISOString
 
 A real \`safeguard serve\` process on SQLite (WAL, synchronous=FULL: every batch is on disk before it
 is answered). 400 accounts (adults and 13-year-olds), batches of ${BATCH} new messages spread over 500
-conversations, ${IN_FLIGHT} requests in flight from the benchmark process, ${SECONDS} s per run, median of
+conversations (2% of them carrying grooming tactics, so alerts and cases happen during the run),
+${IN_FLIGHT} requests in flight from the benchmark process, ${SECONDS} s per run, median of
 ${RUNS} runs. Each message is validated, scored by the streaming grooming detector with its
 conversation's stored state, and stored with that state and the participants' scores in one
 transaction per batch.

@@ -1586,51 +1586,63 @@ export class CaseStore {
   }
 
   /**
-   * Messages that arrive in a conversation after its alert opened a case: preserved with that case
-   * (same evidence keys as the alert's timeline, so a message is never stored twice). Returns how
-   * many were added; 0 when the alert has no case.
+   * Messages that arrive in conversations after their alerts opened cases: preserved with those
+   * cases (same evidence keys as an alert's timeline, so a message is never stored twice). One call
+   * per ingest batch. Returns how many were added; alerts without a case add nothing.
    */
   async appendAlertEvidence(
     tenantId: string,
-    alertId: string,
-    conversationId: string,
-    messages: readonly { readonly index: number; readonly from: string | null; readonly ts?: string | null; readonly text?: string | null; readonly flagged: boolean }[],
+    followUps: readonly {
+      readonly alertId: string;
+      readonly conversationId: string;
+      readonly messages: readonly { readonly index: number; readonly from: string | null; readonly ts?: string | null; readonly text?: string | null; readonly flagged: boolean }[];
+    }[],
     now = new Date(),
   ): Promise<number> {
-    if (messages.length === 0) return 0;
-    const link = await this.db
-      .selectFrom('case_alerts')
-      .select('case_id')
-      .where('tenant_id', '=', tenantId)
-      .where('alert_id', '=', alertId)
-      .executeTakeFirst();
-    if (!link?.case_id) return 0;
+    const wanted = followUps.filter((f) => f.messages.length > 0);
+    if (wanted.length === 0) return 0;
+    const caseOf = new Map<string, string>();
+    const ids = [...new Set(wanted.map((f) => f.alertId))];
+    for (let i = 0; i < ids.length; i += 400) {
+      const rows = await this.db
+        .selectFrom('case_alerts')
+        .select(['alert_id', 'case_id'])
+        .where('tenant_id', '=', tenantId)
+        .where('alert_id', 'in', ids.slice(i, i + 400))
+        .execute();
+      for (const r of rows) if (r.case_id) caseOf.set(r.alert_id, r.case_id);
+    }
+    if (caseOf.size === 0) return 0;
     const settings = await this.getSettings(tenantId);
-    return this.addEvidence(
-      tenantId,
-      link.case_id,
-      messages.map((m) => {
+    let added = 0;
+    const byCase = new Map<string, Omit<CaseEvidenceTable, 'tenant_id' | 'case_id' | 'id' | 'captured_at' | 'retain_until_ms'>[]>();
+    for (const f of wanted) {
+      const caseId = caseOf.get(f.alertId);
+      if (!caseId) continue;
+      const rows = byCase.get(caseId) ?? [];
+      for (const m of f.messages) {
         const sentAt = m.ts ? (asIso(m.ts) ?? null) : null;
-        return {
-          key: `msg:${conversationId}:${m.index}`,
+        rows.push({
+          key: `msg:${f.conversationId}:${m.index}`,
           kind: 'message',
-          source: `alert:${alertId}`,
-          conversation_id: conversationId,
+          source: `alert:${f.alertId}`,
+          conversation_id: f.conversationId,
           message_index: m.index,
           item_id: null,
           item_type: null,
           from_account: m.from,
           sent_at: sentAt,
-          sort_key: sortKey(sentAt, conversationId, m.index),
+          sort_key: sortKey(sentAt, f.conversationId, m.index),
           text: m.text ?? null,
           media: null,
           data: null,
           flagged: m.flagged ? 1 : 0,
-        };
-      }),
-      now,
-      settings.evidenceRetentionDays,
-    );
+        });
+      }
+      byCase.set(caseId, rows);
+    }
+    for (const [caseId, rows] of byCase) added += await this.addEvidence(tenantId, caseId, rows, now, settings.evidenceRetentionDays);
+    return added;
   }
 
   // ---- queue --------------------------------------------------------------------------------

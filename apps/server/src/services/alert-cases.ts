@@ -31,14 +31,14 @@ export const openCaseForAlert: AlertHook = async (tx: SafeguardStore, tenantId: 
   await detection.setAlertCase(tenantId, alert.id, opened.caseId);
 };
 
-/** Messages that keep arriving in an alerted conversation join the alert's case as evidence. */
-export const appendToAlertCase: AlertedConversationHook = async (tx, tenantId, alertId, messages) => {
-  const conversationId = messages[0]?.conversationId;
-  if (!conversationId) return;
+/** Messages that keep arriving in alerted conversations join the alerts' cases as evidence. */
+export const appendToAlertCase: AlertedConversationHook = async (tx, tenantId, followUps) => {
   await new CaseStore(tx).appendAlertEvidence(
     tenantId,
-    alertId,
-    conversationId,
-    messages.map((m) => ({ index: m.seq, from: m.senderId, ts: m.sentAt, text: m.text, flagged: m.signals.length > 0 })),
+    followUps.map((f) => ({
+      alertId: f.alertId,
+      conversationId: f.messages[0]?.conversationId ?? '',
+      messages: f.messages.map((m) => ({ index: m.seq, from: m.senderId, ts: m.sentAt, text: m.text, flagged: m.signals.length > 0 })),
+    })),
   );
 };

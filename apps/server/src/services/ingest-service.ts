@@ -84,14 +84,13 @@ interface QueuedBatch {
 const MAX_GROUP_MESSAGES = 8000;
 
 /**
- * Called inside the ingest transaction with the new messages of a conversation that already has an
- * alert (for example to preserve them with the alert's case).
+ * Called once per batch inside the ingest transaction with the new messages of conversations that
+ * already have an alert (for example to preserve them with the alert's case).
  */
 export type AlertedConversationHook = (
   store: SafeguardStore,
   tenantId: string,
-  alertId: string,
-  messages: readonly MessageRecord[],
+  followUps: readonly { readonly alertId: string; readonly messages: readonly MessageRecord[] }[],
 ) => Promise<void>;
 
 export interface IngestOptions {
@@ -367,11 +366,12 @@ export class IngestService {
     await detection.insertMessages(tenantId, newMessages);
 
     // Conversations already under an alert: their new messages follow the alert (to its case).
-    for (const [id, conv] of states) {
-      const alertId = conv.record?.alertId;
-      if (!alertId || this.followUpHooks.length === 0) continue;
-      const followUps = newMessages.filter((m) => m.conversationId === id);
-      for (const hook of this.followUpHooks) await hook(tx, tenantId, alertId, followUps);
+    if (this.followUpHooks.length > 0) {
+      const alerted = new Map<string, { alertId: string; messages: MessageRecord[] }>();
+      for (const [id, conv] of states) if (conv.record?.alertId) alerted.set(id, { alertId: conv.record.alertId, messages: [] });
+      for (const m of newMessages) alerted.get(m.conversationId)?.messages.push(m);
+      const followUps = [...alerted.values()].filter((f) => f.messages.length > 0);
+      if (followUps.length > 0) for (const hook of this.followUpHooks) await hook(tx, tenantId, followUps);
     }
 
     // Persist conversation states and per-participant scores.
