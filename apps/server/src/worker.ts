@@ -68,6 +68,9 @@ export async function startWorker(config: SafeguardConfig, options: WorkerOption
     },
     {
       maxBatch: options.maxBatch ?? 500,
+      // Enough in flight that several partitions' batches arrive together and share one commit
+      // (the ingest groups concurrent batches into one transaction).
+      maxInFlight: 8000,
       onError: (error) => log.error({ err: error }, 'worker error; unacked messages will be redelivered'),
     },
   );
