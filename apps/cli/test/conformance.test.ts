@@ -11,29 +11,15 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULE_CATALOGUE } from '@safeguard/policy';
 import { loadConfig, startServer, type RunningServer } from '@safeguard/server';
-import { runCli } from '../src/main.js';
 import { EXIT } from '../src/exit-codes.js';
+import { runSafeguard, type CliRun } from './run-safeguard.js';
 
 let dir: string;
 let server: RunningServer;
 let strictKey: string;
 let loosenedKey: string;
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _e, cb) {
-        append(chunk.toString());
-        cb();
-      },
-    });
-  process.exitCode = undefined;
-  const code = await runCli(['node', 'safeguard', ...args], { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), env: { SAFEGUARD_DATA_DIR: dir } });
-  process.exitCode = undefined;
-  return { code, out, err };
-}
+const run = (...args: string[]): Promise<CliRun> => runSafeguard(args, { SAFEGUARD_DATA_DIR: dir });
 
 interface Run {
   target: string;

@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Command } from 'commander';
-import { registerHashCommand } from '../src/commands/hash.js';
 import { EXIT } from '../src/exit-codes.js';
+import { runSafeguard, type CliRun } from './run-safeguard.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const FIXTURES = join(repo, 'packages', 'media-node', 'test', 'fixtures');
@@ -23,25 +22,7 @@ const WEE = { pdq: '6227401f601ff4ccafcc9fad4b0d95d371a2eb7265a3285234d228ca94de
 
 let dir: string;
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const program = new Command('safeguard').exitOverride().configureOutput({
-    writeOut: (s) => (out += s),
-    writeErr: (s) => (err += s),
-  });
-  registerHashCommand(program);
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(['node', 'safeguard', ...args]);
-  } catch (error) {
-    process.exitCode = undefined;
-    return { code: EXIT.usage, out, err: err || String(error) };
-  }
-  const code = typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
-  process.exitCode = undefined;
-  return { code, out, err };
-}
+const run = (...args: string[]): Promise<CliRun> => runSafeguard(args);
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'sg-hash-'));

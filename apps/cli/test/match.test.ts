@@ -8,35 +8,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Command } from 'commander';
 import { pdqDistance } from '@safeguard/media';
-import { registerMatchCommand } from '../src/commands/match.js';
 import { EXIT } from '../src/exit-codes.js';
+import { runSafeguard, type CliRun } from './run-safeguard.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const PDQ_FIXTURES = join(repo, 'packages', 'media', 'test', 'fixtures', 'pdq');
 
 let dir: string;
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const program = new Command('safeguard').exitOverride().configureOutput({
-    writeOut: (s) => (out += s),
-    writeErr: (s) => (err += s),
-  });
-  registerMatchCommand(program);
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(['node', 'safeguard', ...args]);
-  } catch (error) {
-    process.exitCode = undefined;
-    return { code: EXIT.usage, out, err: err || String(error) };
-  }
-  const code = typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
-  process.exitCode = undefined;
-  return { code, out, err };
-}
+const run = (...args: string[]): Promise<CliRun> => runSafeguard(args);
 
 let seed = 11;
 const rnd = (): number => {

@@ -6,26 +6,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Command } from 'commander';
-import { registerScoreCommand } from '../src/commands/score.js';
 import { EXIT } from '../src/exit-codes.js';
+import { runSafeguard, type CliRun } from './run-safeguard.js';
 
 let dir: string;
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const program = new Command('safeguard').exitOverride().configureOutput({
-    writeOut: (s) => (out += s),
-    writeErr: (s) => (err += s),
-  });
-  registerScoreCommand(program);
-  process.exitCode = undefined;
-  await program.parseAsync(['node', 'safeguard', ...args]);
-  const code = typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
-  process.exitCode = undefined;
-  return { code, out, err };
-}
+const run = (...args: string[]): Promise<CliRun> => runSafeguard(args);
 
 const grooming = {
   id: 'c-groom',

@@ -6,30 +6,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationReport } from '@safeguard/demo';
-import { runCli } from '../src/main.js';
 import { EXIT } from '../src/exit-codes.js';
+import { runSafeguard, type CliRun } from './run-safeguard.js';
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _e, cb) {
-        append(chunk.toString());
-        cb();
-      },
-    });
-  process.exitCode = undefined;
-  const code = await runCli(['node', 'safeguard', ...args], { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), env });
-  process.exitCode = undefined;
-  return { code, out, err };
-}
+const run = (...args: string[]): Promise<CliRun> => runSafeguard(args, env);
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'sg-sim-'));

@@ -7,34 +7,19 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeReport, type IntakeReport } from '@safeguard/cases';
 import { validateStatement, type TransparencyReport } from '@safeguard/reporting';
 import { CaseStore, RegulatorStore, SafeguardStore, canonicalDigest, migrateToLatest, openCaseFromAlert, openDatabase } from '@safeguard/store';
-import { runCli } from '../src/main.js';
 import { EXIT } from '../src/exit-codes.js';
+import { runSafeguard, type CliRun } from './run-safeguard.js';
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
 const T0 = new Date('2026-03-02T10:00:00.000Z');
 const at = (minutes: number): Date => new Date(T0.getTime() + minutes * 60_000);
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _e, cb) {
-        append(chunk.toString('latin1'));
-        cb();
-      },
-    });
-  process.exitCode = undefined;
-  const code = await runCli(['node', 'safeguard', ...args], { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), env });
-  process.exitCode = undefined;
-  return { code, out, err };
-}
+const run = (...args: string[]): Promise<CliRun> => runSafeguard(args, env);
 
 /** The generation time is the only thing that changes between runs. */
 const normalise = (text: string, generatedAt: string): string => text.split(generatedAt).join('<generated-at>');
