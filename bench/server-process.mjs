@@ -14,7 +14,10 @@ export async function startServerProcess({ databaseUrl = '', tenant = 'bench', e
   const created = execFileSync(process.execPath, [bin, 'tenant', 'create', `${tenant}-${Date.now()}`], { env, encoding: 'utf8' });
   const key = /(sgk_\S+)/.exec(created)?.[1];
   if (!key) throw new Error(`could not create a tenant: ${created}`);
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_SERVER_NODE_ARGS passes flags to the server's node only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  // to profile the server under the benchmark's load; node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 30_000);

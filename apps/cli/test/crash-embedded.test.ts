@@ -15,8 +15,10 @@ const dir = mkdtempSync(join(tmpdir(), 'sg-crash-'));
 const env = { ...process.env, SAFEGUARD_DATA_DIR: dir, SAFEGUARD_DATABASE_URL: '', SAFEGUARD_LOG_LEVEL: 'warn' };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function start(): Promise<{ child: ChildProcess; url: string }> {
+function start(): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
   const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Listen for the exit from the start: it can happen before the test gets round to waiting for it.
+  const exited = new Promise((r) => child.once('exit', r));
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no start: ${output}`)), 30_000);
@@ -25,7 +27,7 @@ function start(): Promise<{ child: ChildProcess; url: string }> {
       const url = /API:\s+(http:\/\/\S+)/.exec(output)?.[1];
       if (url) {
         clearTimeout(timer);
-        resolve({ child, url });
+        resolve({ child, url, exited });
       }
     };
     child.stdout?.on('data', onData);
@@ -73,7 +75,7 @@ describe('kill -9 of the embedded server during ingest', () => {
     first.child.kill('SIGKILL');
     killed = true;
     await Promise.all(senders);
-    await new Promise((r) => first.child.once('exit', r));
+    await first.exited;
     expect(acked.length).toBeGreaterThan(0);
 
     // Restart: the database opens cleanly and holds every acknowledged message.
@@ -98,6 +100,6 @@ describe('kill -9 of the embedded server during ingest', () => {
     expect(Number(total.c)).toBe(n * 200);
     await store.close();
     second.child.kill('SIGTERM');
-    await new Promise((r) => second.child.once('exit', r));
+    await second.exited;
   }, 120_000);
 });

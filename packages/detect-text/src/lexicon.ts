@@ -89,6 +89,8 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `(?:${ARE}|do|have|got) ${YOU} (?:have |got |use |on )?${STRONG_APPS}`,
       `(?:move|switch|go|talk|chat|continue) (?:this )?(?:to|on|over to|in) (?:${APPS}|another app|a different app|somewhere (?:else|more private)|private|dms)`,
       `(?:more|somewhere) private`,
+      // An unnamed other app is still a move ("add me on the other app its easier").
+      '(?:add|hmu|message|msg|text|dm|chat|talk|hit|find|meet) (?:me )?(?:up )?(?:on|in|over on|over to|via) (?:the |an |a |my )?(?:other|another|different|private|secret|better|safer) (?:app|site|platform|server|chat app)',
       '(?:talk|chat|message|go|move) (?:somewhere|someplace|some place) (?:else|private|quieter)',
       'private (?:chat|message|app)',
       `(?:pm|dm|text|call|ring|phone) me`,
@@ -101,6 +103,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       '(?:tu|mi) (?:numero|telefono|cel|celular|whats|insta|snap|discord|correo)',
       '(?:pasame|me pasas|dame) tu (?:numero|snap|insta|discord|whats|telegram)',
       '(?:hablemos|sigamos) (?:por|en) (?:whatsapp|snap|discord|insta|telegram|privado)',
+      '(?:en|por|a) (?:la |una )?otra (?:app|aplicacion|plataforma)',
     ],
     de: [
       '(?:add|adde|schreib|folg) (?:mich|mir) (?:auf|bei|in|uber)',
@@ -108,6 +111,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'gib mir deine (?:nummer|handynummer|snap|insta)',
       '(?:lass uns|wollen wir) (?:auf|bei|uber) \\w+ (?:schreiben|weiterschreiben|reden)',
       'hast du (?:snapchat|snap|whatsapp|insta|discord|telegram)',
+      '(?:auf|in|uber) (?:der |die |eine |einer )?(?:anderen|andere|privaten) (?:app|plattform)',
     ],
   },
   secrecy: {

@@ -22,6 +22,10 @@ const POSITIVE: [SignalType, string][] = [
   ['off-platform-move', 'pásame tu número'],
   ['off-platform-move', 'hast du whatsapp?'],
   ['off-platform-move', '👻?'],
+  // An unnamed other app is still a move off the platform.
+  ['off-platform-move', 'add me on the other app its easier'],
+  ['off-platform-move', 'hablemos en la otra app'],
+  ['off-platform-move', 'schreib mir auf der anderen App'],
   ['secrecy', 'dont tell your parents'],
   ['secrecy', 'delete our chats after'],
   ['secrecy', 'no se lo digas a nadie'],
