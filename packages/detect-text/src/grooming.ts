@@ -238,11 +238,25 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
       return sigmoid(COMBINATION.segmentModelWeight * (cal.a * raw + cal.b) + COMBINATION.segmentTacticWeight * p.tac + p.prior + COMBINATION.base);
     }
     const cal = model.calibration;
-    const risk = sigmoid(COMBINATION.modelWeight * (cal.a * raw + cal.b) + p.tac + p.prior + COMBINATION.base);
+    let modelTerm = COMBINATION.modelWeight * (cal.a * raw + cal.b);
+    // With platform ages the behaviour and age evidence transfers; the text model, which learned a
+    // 2004-2016 source's style, may nudge that evidence but never veto or create it on its own.
+    if (knowsAges(state, p)) modelTerm = Math.max(-COMBINATION.platformModelCap, Math.min(COMBINATION.platformModelCap, modelTerm));
+    const risk = sigmoid(modelTerm + p.tac + p.prior + COMBINATION.base);
     // Coercion must be repeated and dense (not two stray matches in a log of thousands of lines).
     const threats = p.counts[THREAT_INDEX] ?? 0;
     const coercion = threats >= COERCION_MESSAGES && threats >= effectiveMessages(p.n, p.tokens) / DENSITY_WINDOW && state.family === 0;
     return coercion ? Math.max(risk, COERCION_RISK) : risk;
+  }
+
+  /** The platform told us the age of this participant and of someone else in the conversation. */
+  function knowsAges(state: GroomingState, subject: ParticipantState): boolean {
+    if (subject.age === null && (subject.band === null || subject.band === 'unknown')) return false;
+    for (const [key, o] of Object.entries(state.participants)) {
+      if (o === subject || key === UNKNOWN) continue;
+      if (o.age !== null || (o.band !== null && o.band !== 'unknown')) return true;
+    }
+    return false;
   }
 
   function init(): GroomingState {

@@ -49,6 +49,14 @@ export const COMBINATION = {
   segmentModelWeight: 1,
   /** Base log-odds before any evidence: most conversations are benign. */
   base: -1.5,
+  /**
+   * When the platform supplies the ages of the participant and of someone else in the
+   * conversation, the weighted model log-odds are clamped to ±this. Found on modern text: the
+   * model scored an adult who asked a 13-year-old's age, offered gift cards and asked to move to
+   * "the other app" at −4.9 (a veto of three dense tactics), and ordinary gaming chat at +1. Chosen
+   * on the development set (test/fixtures/modern-dev.jsonl), never on the evaluation set.
+   */
+  platformModelCap: 1,
 } as const;
 
 /**
