@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  COMBINATION,
   createGroomingDetector,
+  defaultModel,
   scoreConversation,
   type ConversationMessage,
   type InputConversation,
@@ -154,6 +156,31 @@ describe('age facts', () => {
     state = d.step(state, { from: 'a', text: 'how many points did you get' }, { index: 0 }).state;
     state = d.step(state, { from: 'b', text: '12' }, { index: 1 }).state;
     expect(state.participants['p:b']?.statedAge).toBeNull();
+  });
+});
+
+describe('text model bounded by platform ages', () => {
+  // The same conversation scored with the shipped model and with models whose text evidence is
+  // pushed to the extremes: with platform ages the model moves risk by at most the cap.
+  const logit = (p: number): number => Math.log(p / (1 - p));
+  const riskOf = (bias: number, participants: InputParticipant[]): number => {
+    const base = defaultModel();
+    const d = createGroomingDetector({ model: { ...base, bias: base.bias + bias } });
+    return scoreConversation(conv(participants, GROOMING), { detector: d }).participants['a']?.score ?? NaN;
+  };
+  const known: InputParticipant[] = [{ id: 'a', age: 34 }, { id: 'b', age: 12 }];
+
+  it('cannot veto or invent behaviour evidence when the platform supplies ages', () => {
+    const low = riskOf(-40, known);
+    const high = riskOf(40, known);
+    // (scores are reported rounded, which moves a logit near 1 by a few hundredths)
+    expect(logit(high) - logit(low)).toBeLessThanOrEqual(2 * COMBINATION.platformModelCap + 0.1);
+    expect(low).toBeGreaterThanOrEqual(createGroomingDetector().policy.threshold);
+  });
+
+  it('keeps its full weight without platform ages (research data has none)', () => {
+    const unknown: InputParticipant[] = [{ id: 'a' }, { id: 'b' }];
+    expect(logit(riskOf(40, unknown)) - logit(riskOf(-40, unknown))).toBeGreaterThan(10);
   });
 });
 
