@@ -15,8 +15,8 @@ const BATCH = 1000;
 // conversations are ordinary; 2% carry grooming tactics, so alerts and cases are part of the load.
 const LINES = [
   'hey are you on tonight', 'yeah after dinner probably', 'did you see the new map update', 'lol that boss fight was brutal',
-  'can you help me with the quest', 'sure meet at the castle gate', 'what level are you now', 'almost 40, grinding xp all weekend',
-  'my mum says i have to do homework first', 'ok see you at 7', 'that trade was a scam dont do it', 'gg everyone nice match',
+  'can you help me with the quest', 'sure, the castle one right?', 'what level are you now', 'almost 40, grinding xp all weekend',
+  'my mum says i have to do homework first', 'ok no worries', 'that trade was a scam dont do it', 'gg everyone nice match',
   'brb dinner', 'wanna team up tomorrow',
 ];
 const RISKY = [
@@ -27,13 +27,14 @@ const RISKY = [
 function makeBatch(run, n) {
   const messages = [];
   for (let i = 0; i < BATCH; i += 1) {
-    const c = (n * 37 + i) % 500;
+    const c = (n * 37 + (i >> 1)) % 500;
     messages.push({
       idempotencyKey: `r${run}-b${n}-m${i}`,
       conversationId: `conv-${c}`,
-      sender: `u${(c * 2) % 400}`,
-      recipients: [`u${(c * 2 + 1) % 400}`],
-      text: c % 50 === 0 ? RISKY[(n + i) % RISKY.length] : LINES[(n + i * 7) % LINES.length],
+      // Both sides talk: the two members of a conversation take turns.
+      sender: `u${(c * 2 + (i & 1)) % 400}`,
+      recipients: [`u${(c * 2 + 1 - (i & 1)) % 400}`],
+      text: c % 50 === 0 && (i & 1) === 0 ? RISKY[(n + c) % RISKY.length] : LINES[(n + i * 7) % LINES.length],
     });
   }
   return JSON.stringify({ messages });
@@ -96,7 +97,9 @@ Command: \`npm run bench -- ingest\` · ${machine()} · ${new Date().toISOString
 
 A real \`safeguard serve\` process on SQLite (WAL, synchronous=FULL: every batch is on disk before it
 is answered). 400 accounts (adults and 13-year-olds), batches of ${BATCH} new messages spread over 500
-conversations (2% of them carrying grooming tactics, so alerts and cases happen during the run),
+adult-child conversations in which both sides talk (2% of them carry grooming tactics from the adult:
+those raise alerts and open cases early in the run, and their later messages are preserved as case
+evidence),
 ${IN_FLIGHT} requests in flight from the benchmark process, ${SECONDS} s per run, median of
 ${RUNS} runs. Each message is validated, scored by the streaming grooming detector with its
 conversation's stored state, and stored with that state and the participants' scores in one

@@ -1313,26 +1313,13 @@ export class CaseStore {
     now: Date,
     retentionDays: number,
   ): Promise<number> {
-    let added = 0;
     const retainUntilMs = retentionUntil(now.getTime(), retentionDays);
-    for (let i = 0; i < rows.length; i += 100) {
-      const part = rows.slice(i, i + 100).map((r) => ({
-        ...r,
-        tenant_id: tenantId,
-        case_id: caseId,
-        id: newId('ev'),
-        captured_at: now.toISOString(),
-        retain_until_ms: retainUntilMs,
-      }));
-      if (part.length === 0) continue;
-      const result = await this.db
-        .insertInto('case_evidence')
-        .values(part)
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst();
-      added += Number(result.numInsertedOrUpdatedRows ?? 0);
-    }
-    return added;
+    const capturedAt = now.toISOString();
+    return this.store.insertRows(
+      'case_evidence',
+      rows.map((r) => ({ ...r, tenant_id: tenantId, case_id: caseId, id: newId('ev'), captured_at: capturedAt, retain_until_ms: retainUntilMs })),
+      { onConflict: 'ignore' },
+    );
   }
 
   /**

@@ -14,9 +14,16 @@ import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** Prepared statements on the embedded SQLite connection (for bulk writes, see `SafeguardStore.insertRows`). */
+export interface SqliteStatements {
+  prepare(source: string): SQLiteDatabase.Statement;
+}
+
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
+  /** SQLite only: the connection's statement cache. */
+  readonly sqlite?: SqliteStatements;
   /** A description without credentials, safe to log. */
   readonly description: string;
   close(): Promise<void>;
@@ -87,8 +94,13 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   // rewritten by every batch, and fewer checkpoints copy each of them back fewer times.
   sqlite.pragma('wal_autocheckpoint = 10000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', description: `sqlite:${file}`, close: () => db.destroy() };
+  // SQLite's default page cache is 2 MB: once the message index outgrows it, every idempotency
+  // look-up and insert misses and goes to the OS. 64 MB keeps the hot B-tree pages in memory.
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('temp_store = MEMORY');
+  const statements = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  return { db, dialect: 'sqlite', sqlite: statements, description: `sqlite:${file}`, close: () => db.destroy() };
 }
 
 /**

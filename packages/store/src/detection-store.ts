@@ -195,30 +195,25 @@ export class DetectionStore {
   }
 
   async insertMessages(tenantId: string, messages: readonly MessageRecord[]): Promise<void> {
-    // 15 columns per row; 60 rows stays far below SQLite's bound-parameter limit.
-    for (const part of chunks(messages, 60)) {
-      await this.db
-        .insertInto('messages')
-        .values(
-          part.map((m) => ({
-            tenant_id: tenantId,
-            idempotency_key: m.idempotencyKey,
-            conversation_id: m.conversationId,
-            seq: m.seq,
-            sender_id: m.senderId,
-            recipients: JSON.stringify(m.recipients),
-            sent_at: m.sentAt,
-            received_at: m.receivedAt,
-            text: m.text,
-            text_chars: m.textChars,
-            action: m.action,
-            sender_risk: m.senderRisk,
-            signals: JSON.stringify(m.signals),
-            alert_id: m.alertId,
-          })),
-        )
-        .execute();
-    }
+    await this.store.insertRows(
+      'messages',
+      messages.map((m) => ({
+        tenant_id: tenantId,
+        idempotency_key: m.idempotencyKey,
+        conversation_id: m.conversationId,
+        seq: m.seq,
+        sender_id: m.senderId,
+        recipients: JSON.stringify(m.recipients),
+        sent_at: m.sentAt,
+        received_at: m.receivedAt,
+        text: m.text,
+        text_chars: m.textChars,
+        action: m.action,
+        sender_risk: m.senderRisk,
+        signals: JSON.stringify(m.signals),
+        alert_id: m.alertId,
+      })),
+    );
   }
 
   async conversationMessages(
@@ -259,61 +254,37 @@ export class DetectionStore {
   }
 
   async saveConversations(tenantId: string, conversations: readonly ConversationRecord[]): Promise<void> {
-    for (const part of chunks(conversations, 100)) {
-      await this.db
-        .insertInto('conversations')
-        .values(
-          part.map((c) => ({
-            tenant_id: tenantId,
-            id: c.id,
-            state: c.state,
-            messages: c.messages,
-            score: c.score,
-            alert_id: c.alertId,
-            retain_text: c.retainText ? 1 : 0,
-            first_at: c.firstAt,
-            last_at: c.lastAt,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(['tenant_id', 'id']).doUpdateSet((eb) => ({
-            state: eb.ref('excluded.state'),
-            messages: eb.ref('excluded.messages'),
-            score: eb.ref('excluded.score'),
-            alert_id: eb.ref('excluded.alert_id'),
-            retain_text: eb.ref('excluded.retain_text'),
-            last_at: eb.ref('excluded.last_at'),
-          })),
-        )
-        .execute();
-    }
+    await this.store.insertRows(
+      'conversations',
+      conversations.map((c) => ({
+        tenant_id: tenantId,
+        id: c.id,
+        state: c.state,
+        messages: c.messages,
+        score: c.score,
+        alert_id: c.alertId,
+        retain_text: c.retainText ? 1 : 0,
+        first_at: c.firstAt,
+        last_at: c.lastAt,
+      })),
+      { onConflict: { columns: ['tenant_id', 'id'], update: ['state', 'messages', 'score', 'alert_id', 'retain_text', 'last_at'] } },
+    );
   }
 
   async saveParticipantScores(tenantId: string, scores: readonly ParticipantScore[]): Promise<void> {
-    for (const part of chunks(scores, 100)) {
-      await this.db
-        .insertInto('conversation_participants')
-        .values(
-          part.map((p) => ({
-            tenant_id: tenantId,
-            conversation_id: p.conversationId,
-            account_id: p.accountId,
-            score: p.score,
-            with_child: p.withChild ? 1 : 0,
-            alerted: p.alerted ? 1 : 0,
-            last_at: p.lastAt,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(['tenant_id', 'conversation_id', 'account_id']).doUpdateSet((eb) => ({
-            score: eb.ref('excluded.score'),
-            with_child: eb.ref('excluded.with_child'),
-            alerted: eb.ref('excluded.alerted'),
-            last_at: eb.ref('excluded.last_at'),
-          })),
-        )
-        .execute();
-    }
+    await this.store.insertRows(
+      'conversation_participants',
+      scores.map((p) => ({
+        tenant_id: tenantId,
+        conversation_id: p.conversationId,
+        account_id: p.accountId,
+        score: p.score,
+        with_child: p.withChild ? 1 : 0,
+        alerted: p.alerted ? 1 : 0,
+        last_at: p.lastAt,
+      })),
+      { onConflict: { columns: ['tenant_id', 'conversation_id', 'account_id'], update: ['score', 'with_child', 'alerted', 'last_at'] } },
+    );
   }
 
   /** An account's most recent conversation scores (for account-level aggregation). */

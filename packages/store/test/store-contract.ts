@@ -335,6 +335,50 @@ export function runStoreContract(name: string, open: () => Promise<StoreUnderTes
       });
     });
 
+    describe('bulk rows (insertRows)', () => {
+      const row = (i: number, score: number) => ({
+        tenant_id: tenantA,
+        conversation_id: 'bulk',
+        account_id: `acc-${i}`,
+        score,
+        with_child: 1,
+        alerted: 0,
+        last_at: '2026-11-29T00:00:00.000Z',
+      });
+      const read = async () =>
+        (await subject.db.selectFrom('conversation_participants').select(['account_id', 'score']).where('conversation_id', '=', 'bulk').orderBy('account_id').execute()).map(
+          (r) => [r.account_id, Number(r.score)],
+        );
+
+      it('inserts, ignores duplicates and upserts, in and out of a transaction, with the same counts', async () => {
+        const rows = Array.from({ length: 250 }, (_, i) => row(i, 0.1));
+        expect(await store.insertRows('conversation_participants', rows)).toBe(250);
+        // Outside a transaction: multi-row statements; inside: the adapter's fastest path.
+        expect(await store.insertRows('conversation_participants', rows.slice(0, 10), { onConflict: 'ignore' })).toBe(0);
+        expect(await store.transaction((tx) => tx.insertRows('conversation_participants', [row(0, 0.5), row(300, 0.5)], { onConflict: 'ignore' }))).toBe(1);
+        const upsert = { onConflict: { columns: ['tenant_id', 'conversation_id', 'account_id'], update: ['score'] } } as const;
+        expect(await store.transaction((tx) => tx.insertRows('conversation_participants', [row(1, 0.9), row(301, 0.9)], upsert))).toBe(2);
+        expect(await store.insertRows('conversation_participants', [row(2, 0.8)], upsert)).toBe(1);
+        const stored = new Map(await read());
+        expect(stored.size).toBe(252);
+        expect([stored.get('acc-0'), stored.get('acc-1'), stored.get('acc-2'), stored.get('acc-300'), stored.get('acc-301')]).toEqual([0.1, 0.9, 0.8, 0.5, 0.9]);
+      });
+
+      it('rolls back with its transaction', async () => {
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.insertRows('conversation_participants', [row(900, 0.2)]);
+            throw new Error('abort');
+          }),
+        ).rejects.toThrow('abort');
+        expect(new Map(await read()).has('acc-900')).toBe(false);
+      });
+
+      it('refuses column names that are not plain identifiers', async () => {
+        await expect(store.insertRows('conversation_participants', [{ ...row(5, 0.1), 'x"; drop table messages; --': 1 }])).rejects.toThrow(/invalid column name/);
+      });
+    });
+
     it('answers a ping', async () => {
       await store.ping();
       await expect(sql`select 1 as one`.execute(subject.db)).resolves.toBeTruthy();
