@@ -347,7 +347,7 @@ export function runStoreContract(name: string, open: () => Promise<StoreUnderTes
       });
       const read = async () =>
         (await subject.db.selectFrom('conversation_participants').select(['account_id', 'score']).where('conversation_id', '=', 'bulk').orderBy('account_id').execute()).map(
-          (r) => [r.account_id, Number(r.score)],
+          (r) => [r.account_id, Number(r.score)] as const,
         );
 
       it('inserts, ignores duplicates and upserts, in and out of a transaction, with the same counts', async () => {
