@@ -449,11 +449,15 @@ export function runBusContract(fixture: BusFixture): void {
         const second = spawnChild({ bus: busConfig, consume: true, log, delayMs: 0, maxBatch: 10 });
         await second.waitFor(/^ready$/m, 20_000);
         const ackedIds = Array.from({ length: acked }, (_, i) => `m-${i}`);
+        // ...and the stalled batch to come back: its messages were already processed once (before
+        // the stall), so "every acknowledged message seen" alone can hold before the redelivery.
         await until(
-          'every acknowledged message to be processed',
+          'every acknowledged message to be processed and the stalled batch redelivered',
           () => {
-            const ids = new Set(readLog(log).map((e) => e.id));
-            return ackedIds.every((id) => ids.has(id));
+            const entries = readLog(log);
+            const ids = new Set(entries.map((e) => e.id));
+            const redelivered = stalled.every((id) => entries.some((e) => e.id === id && e.dc > 1));
+            return redelivered && ackedIds.every((id) => ids.has(id));
           },
           fixture.takeoverMs + 30_000,
         );
