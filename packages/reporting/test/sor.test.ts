@@ -105,6 +105,20 @@ describe('EU Transparency Database batches', () => {
     ]);
   });
 
+  it('numbers batches from a later start when given the tail of a sequence', async () => {
+    const batches = [];
+    for await (const b of statementBatches(statements(150), { firstBatch: 3 })) batches.push(b);
+    expect(batches.map((b) => [b.batch, b.body.statements.length])).toEqual([
+      [3, 100],
+      [4, 50],
+    ]);
+    const bad = [...statements(5), { ...VALID, puid: 'x', category: 'NOT_A_CATEGORY' }];
+    // Statement positions in errors count from the start of the whole sequence (batch 3 starts at 201).
+    await expect(async () => {
+      for await (const _ of statementBatches(bad, { firstBatch: 3 })) void _;
+    }).rejects.toThrow(/Statement 206 \(puid x\)/);
+  });
+
   it('refuses an invalid statement or a repeated puid, naming it, before producing a bad batch', async () => {
     const bad = [...statements(150), { ...VALID, puid: 'case-x', category: 'NOPE' }];
     const seen: number[] = [];

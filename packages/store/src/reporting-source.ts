@@ -419,6 +419,7 @@ export class StoreTransparencySource implements TransparencySource {
   private async *decisionRows(
     period: ReportingPeriod,
     extra?: (q: ReturnType<StoreTransparencySource['decisionsQuery']>) => ReturnType<StoreTransparencySource['decisionsQuery']>,
+    skip = 0,
   ): AsyncGenerator<DecisionRow[]> {
     let after: { ms: number; id: string } | null = null;
     for (;;) {
@@ -431,6 +432,9 @@ export class StoreTransparencySource implements TransparencySource {
         .orderBy('decided_ms')
         .orderBy('id')
         .limit(PAGE)
+        // The first page may start further in (the index skips rows without reading them); later
+        // pages continue from the keyset cursor.
+        .offset(cursor ? 0 : skip)
         .execute();
       if (rows.length === 0) return;
       yield rows;
@@ -475,9 +479,14 @@ export class StoreTransparencySource implements TransparencySource {
     }
   }
 
-  /** The statements of reasons of restrictions decided in the period, as stored with each decision. */
-  async *statementsOfReasons(period: ReportingPeriod): AsyncGenerator<StatementOfReasons> {
-    for await (const rows of this.decisionRows(period)) for (const r of rows) yield JSON.parse(r.sor) as StatementOfReasons;
+  /**
+   * The statements of reasons of restrictions decided in the period, as stored with each decision,
+   * in decision order; `skip` leaves out that many from the start (to serve one batch of many).
+   */
+  async *statementsOfReasons(period: ReportingPeriod, options: { readonly skip?: number } = {}): AsyncGenerator<StatementOfReasons> {
+    for await (const rows of this.decisionRows(period, undefined, Math.max(0, Math.floor(options.skip ?? 0)))) {
+      for (const r of rows) yield JSON.parse(r.sor) as StatementOfReasons;
+    }
   }
 
   async *complaints(period: ReportingPeriod): AsyncGenerator<ComplaintFact[]> {

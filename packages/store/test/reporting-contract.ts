@@ -171,6 +171,15 @@ export function runReportingStoreContract(name: string, open: () => Promise<Repo
       const batches = [];
       for await (const b of statementBatches(source.statementsOfReasons(period))) batches.push(b);
       expect(batches.map((b) => b.body.statements.length)).toEqual([3]);
+      // Skipping from the start serves a later batch without reading the earlier ones.
+      const all = [];
+      for await (const st of source.statementsOfReasons(period)) all.push(st.puid);
+      const tail = [];
+      for await (const st of source.statementsOfReasons(period, { skip: 1 })) tail.push(st.puid);
+      expect(tail).toEqual(all.slice(1));
+      const none = [];
+      for await (const st of source.statementsOfReasons(period, { skip: 3 })) none.push(st);
+      expect(none).toEqual([]);
       expect(batches[0]?.body.statements.map((s) => s.category).sort()).toEqual(['STATEMENT_CATEGORY_CYBER_VIOLENCE', 'STATEMENT_CATEGORY_PROTECTION_OF_MINORS', 'STATEMENT_CATEGORY_PROTECTION_OF_MINORS']);
     });
 

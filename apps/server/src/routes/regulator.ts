@@ -30,6 +30,7 @@ import {
   parsePeriod,
   renderCsv,
   renderJson,
+  MAX_STATEMENTS_PER_BATCH,
   statementBatches,
   transitionBreach,
   validateBreachInput,
@@ -240,7 +241,10 @@ export function regulatorRoutes(app: ZodApp): void {
       const source = new StoreTransparencySource(store, principal.tenantId);
       let found: { statements: Record<string, unknown>[] } = { statements: [] };
       let more = false;
-      for await (const batch of statementBatches(source.statementsOfReasons(period))) {
+      // Start at the requested batch instead of re-reading every earlier one: puids are decision
+      // ids, unique by construction, so batches can be checked one at a time.
+      const skip = (page - 1) * MAX_STATEMENTS_PER_BATCH;
+      for await (const batch of statementBatches(source.statementsOfReasons(period, { skip }), { firstBatch: page })) {
         if (batch.batch === page) found = { statements: batch.body.statements.map((s) => ({ ...s })) };
         else if (batch.batch > page) {
           more = true;

@@ -129,7 +129,7 @@ export interface StatementBatch {
  */
 export async function* statementBatches(
   statements: AsyncIterable<unknown> | Iterable<unknown>,
-  options: { batchSize?: number; checkUniquePuids?: boolean } = {},
+  options: { batchSize?: number; checkUniquePuids?: boolean; firstBatch?: number } = {},
 ): AsyncGenerator<StatementBatch> {
   const size = options.batchSize ?? MAX_STATEMENTS_PER_BATCH;
   if (!Number.isInteger(size) || size < 1 || size > MAX_STATEMENTS_PER_BATCH) {
@@ -137,8 +137,11 @@ export async function* statementBatches(
   }
   const seen = options.checkUniquePuids === false ? null : new Set<string>();
   let batch: StatementOfReasons[] = [];
-  let number = 0;
-  let index = 0;
+  // Numbering (and statement positions in errors) may start further in, when the statements given
+  // are the tail of a longer sequence.
+  const first = Math.max(1, Math.floor(options.firstBatch ?? 1));
+  let number = first - 1;
+  let index = (first - 1) * size;
   for await (const statement of statements) {
     index += 1;
     const problems = validateStatement(statement);
