@@ -1157,51 +1157,19 @@ export class CaseStore {
     await this.tx(async (cases) => {
       const db = cases.db;
       await db.deleteFrom('case_daily_counts').where('tenant_id', '=', tenantId).execute();
-      const cols = ['tenant_id', 'day', 'metric', 'key', 'count'] as const;
-      await db
-        .insertInto('case_daily_counts')
-        .columns(cols)
-        .expression(
-          db
-            .selectFrom('cases')
-            .select((eb) => ['tenant_id', sql<string>`substr(opened_at, 1, 10)`.as('day'), sql<string>`'opened'`.as('metric'), 'severity as key', eb.fn.countAll<number>().as('count')])
-            .where('tenant_id', '=', tenantId)
-            .groupBy(['tenant_id', sql`substr(opened_at, 1, 10)`, 'severity']),
-        )
-        .execute();
-      await db
-        .insertInto('case_daily_counts')
-        .columns(cols)
-        .expression(
-          db
-            .selectFrom('case_reports')
-            .select((eb) => ['tenant_id', sql<string>`substr(received_at, 1, 10)`.as('day'), sql<string>`'report'`.as('metric'), 'reporter_kind as key', eb.fn.countAll<number>().as('count')])
-            .where('tenant_id', '=', tenantId)
-            .groupBy(['tenant_id', sql`substr(received_at, 1, 10)`, 'reporter_kind']),
-        )
-        .execute();
-      await db
-        .insertInto('case_daily_counts')
-        .columns(cols)
-        .expression(
-          db
-            .selectFrom('case_alerts')
-            .select((eb) => ['tenant_id', sql<string>`substr(raised_at, 1, 10)`.as('day'), sql<string>`'alert'`.as('metric'), 'kind as key', eb.fn.countAll<number>().as('count')])
-            .where('tenant_id', '=', tenantId)
-            .groupBy(['tenant_id', sql`substr(raised_at, 1, 10)`, 'kind']),
-        )
-        .execute();
-      await db
-        .insertInto('case_daily_counts')
-        .columns(cols)
-        .expression(
-          db
-            .selectFrom('case_decisions')
-            .select((eb) => ['tenant_id', sql<string>`substr(decided_at, 1, 10)`.as('day'), sql<string>`'decision'`.as('metric'), 'action as key', eb.fn.countAll<number>().as('count')])
-            .where('tenant_id', '=', tenantId)
-            .groupBy(['tenant_id', sql`substr(decided_at, 1, 10)`, 'action']),
-        )
-        .execute();
+      // One count per (day, key) of each source table; the same rows the live counters would hold.
+      const sources = [
+        { table: 'cases', at: 'opened_at', metric: 'opened', key: 'severity' },
+        { table: 'case_reports', at: 'received_at', metric: 'report', key: 'reporter_kind' },
+        { table: 'case_alerts', at: 'raised_at', metric: 'alert', key: 'kind' },
+        { table: 'case_decisions', at: 'decided_at', metric: 'decision', key: 'action' },
+      ] as const;
+      for (const source of sources) {
+        const day = sql`substr(${sql.ref(source.at)}, 1, 10)`;
+        await sql`insert into case_daily_counts (tenant_id, day, metric, ${sql.ref('key')}, count)
+          select tenant_id, ${day}, ${source.metric}, ${sql.ref(source.key)}, count(*) from ${sql.table(source.table)}
+          where tenant_id = ${tenantId} group by tenant_id, ${day}, ${sql.ref(source.key)}`.execute(db);
+      }
     });
   }
 
