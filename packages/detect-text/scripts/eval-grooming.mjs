@@ -7,7 +7,7 @@
 // Prints aggregate metrics only (never message text). --json prints the report as JSON.
 // When the shared data set is absent, part 1 is skipped with a clear message.
 import { existsSync, readFileSync } from 'node:fs';
-import { dataPath, readDataset, loadPackage, toConversation, MODERN_EVAL, fmt } from './lib.mjs';
+import { dataPath, readDataset, loadPackage, toConversation, MODERN_EVAL, MODERN_DEV, fmt } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const dt = await loadPackage();
@@ -23,9 +23,11 @@ function table(title, bySource) {
   }
 }
 
-// 1. Held-out real data.
+// 1. Held-out real data (not with --dev).
 const path = dataPath(argv);
-if (!existsSync(path)) {
+if (argv.includes('--dev')) {
+  report.heldOut = null;
+} else if (!existsSync(path)) {
   console.log(`Held-out evaluation skipped: grooming data set not found at ${path}.`);
   report.heldOut = null;
 } else {
@@ -56,22 +58,21 @@ if (!existsSync(path)) {
   }
 }
 
-// 2. Modern synthetic set.
-if (!existsSync(MODERN_EVAL)) {
-  console.log(`Modern evaluation skipped: ${MODERN_EVAL} not found.`);
-} else {
-  const lines = readFileSync(MODERN_EVAL, 'utf8').split('\n').filter((l) => l.trim());
+// 2. Modern synthetic conversations with platform ages: the evaluation set, or with --dev the
+// development sets (test/fixtures/modern-dev*.jsonl), which are for tuning and never reported as results.
+function modernSection(files, title) {
+  const lines = files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()));
   const results = [];
   let ranked = 0;
   let groomers = 0;
   const byCategory = {};
   for (const line of lines) {
     const parsed = dt.parseConversationLine(line);
-    if (!parsed.ok) throw new Error(`modern eval: ${parsed.error}`);
+    if (!parsed.ok) throw new Error(`modern set: ${parsed.error}`);
     const conv = parsed.value;
     const s = dt.scoreConversation(conv, { detector });
     const label = conv.truth.label === 'grooming';
-    results.push({ source: conv.truth.source ?? 'synthetic-modern', label, score: s.score, alert: s.alert, alertAt: s.alert_at, alertFrom: conv.truth.alertFrom ?? null });
+    results.push({ source: 'synthetic-modern', label, score: s.score, alert: s.alert, alertAt: s.alert_at, alertFrom: conv.truth.alertFrom ?? null });
     const lang = conv.truth.language ?? 'unknown';
     results.push({ source: `synthetic-modern/${lang}`, label, score: s.score, alert: s.alert, alertAt: s.alert_at, alertFrom: conv.truth.alertFrom ?? null });
     if (label && conv.truth.suspects.length > 0) {
@@ -81,16 +82,16 @@ if (!existsSync(MODERN_EVAL)) {
       const second = scores[1];
       if (top && conv.truth.suspects.includes(top[0]) && (!second || second[1].score < top[1].score)) ranked += 1;
     }
-    byCategory[`${label ? 'grooming' : 'benign'}:${conv.truth.category}`] = { alert: s.alert, score: s.score, alertAt: s.alert_at, alertFrom: conv.truth.alertFrom ?? null };
+    byCategory[`${conv.id} ${label ? 'grooming' : 'benign'}:${conv.truth.category}`] = { alert: s.alert, score: s.score, alertAt: s.alert_at, alertFrom: conv.truth.alertFrom ?? null };
   }
   const r = dt.evaluateResults(results);
   const overall = r.bySource['synthetic-modern'];
-  report.modern = { conversations: lines.length, groomerRankedFirst: groomers ? ranked / groomers : null, ...r };
-  table(`Modern synthetic evaluation set (${lines.length} conversations, never trained or tuned on)`, r.bySource);
+  const section = { conversations: lines.length, groomerRankedFirst: groomers ? ranked / groomers : null, ...r };
+  table(`${title} (${lines.length} conversations)`, r.bySource);
   console.log(`  groomer ranked first among participants: ${ranked}/${groomers} (${fmt(groomers ? ranked / groomers : null)})`);
   {
-    // Diagnostic only (never used to set a threshold): the best recall any threshold reaches here
-    // while keeping FPR <= 5%, i.e. how much of the gap to the target is the operating point.
+    // Diagnostic only on the evaluation set (never used to set a threshold): the best recall any
+    // threshold reaches while keeping FPR <= 5%, i.e. how much of the gap is the operating point.
     const main = results.filter((x) => x.source === 'synthetic-modern');
     let best = { recall: 0, t: null };
     for (const t of [...new Set(main.map((x) => x.score))].sort((a, b) => a - b)) {
@@ -98,11 +99,22 @@ if (!existsSync(MODERN_EVAL)) {
       if ((m.fpr ?? 1) <= 0.05 && (m.recall ?? 0) > best.recall) best = { recall: m.recall ?? 0, t };
     }
     console.log(`  best recall at FPR <= 5% over all thresholds: ${fmt(best.recall)} at ${fmt(best.t)} (diagnostic only)`);
-    report.modern.oracleRecallAtFpr5 = best;
+    section.oracleRecallAtFpr5 = best;
+    const benign = main.filter((x) => !x.label).map((x) => x.score).sort((a, b) => b - a);
+    console.log(`  highest benign scores: ${benign.slice(0, 3).map((x) => fmt(x)).join(', ')}`);
   }
   console.log(`  alerts within 5 messages of the escalation point: ${fmt(overall?.latency.withinFiveOfEscalation)}`);
   if (argv.includes('--verbose')) {
-    for (const [k, v] of Object.entries(byCategory)) console.log(`  ${k.padEnd(40)} alert=${v.alert} score=${fmt(v.score)} alert_at=${v.alertAt} alert_from=${v.alertFrom}`);
+    for (const [k, v] of Object.entries(byCategory)) console.log(`  ${k.padEnd(48)} alert=${v.alert} score=${fmt(v.score)} alert_at=${v.alertAt} alert_from=${v.alertFrom}`);
   }
+  return section;
+}
+
+if (argv.includes('--dev')) {
+  report.dev = modernSection(MODERN_DEV(), 'Modern development sets (for tuning; not results)');
+} else if (!existsSync(MODERN_EVAL)) {
+  console.log(`Modern evaluation skipped: ${MODERN_EVAL} not found.`);
+} else {
+  report.modern = modernSection([MODERN_EVAL], 'Modern synthetic evaluation set (never trained or tuned on)');
 }
 if (argv.includes('--json')) console.log(JSON.stringify(report, null, 2));

@@ -1,6 +1,6 @@
 // Shared I/O helpers for the grooming training and evaluation scripts (outside src: may use fs).
 // Never prints message text: the data set contains real solicitation chat.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -9,6 +9,11 @@ export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..'
 export const repoRoot = resolve(packageRoot, '..', '..');
 export const DEFAULT_DATA = resolve(repoRoot, '..', 'shared', 'data', 'grooming', 'train.jsonl');
 export const MODERN_EVAL = join(packageRoot, 'eval', 'modern-synthetic.jsonl');
+/** The development sets: written for tuning, separate from the evaluation set. */
+export const MODERN_DEV = () => {
+  const dir = join(packageRoot, 'test', 'fixtures');
+  return readdirSync(dir).filter((f) => /^modern-dev.*\.jsonl$/.test(f)).sort().map((f) => join(dir, f));
+};
 
 /** Imports the built package (run `npm run build` first). */
 export async function loadPackage() {

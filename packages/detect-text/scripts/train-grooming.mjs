@@ -174,6 +174,14 @@ for (const [source, m] of Object.entries(oofReport.bySource)) {
   console.log(`out-of-fold ${source}: P=${fmt(m.precision)} R=${fmt(m.recall)} F0.5=${fmt(m.f05)} FPR=${fmt(m.fpr)} AUC=${fmt(m.rocAuc)}`);
 }
 console.log(`threshold: ${fmt(best.threshold)}`);
+for (const source of ['pj', 'vtpan']) {
+  let b = { t: 0, f05: -1 };
+  for (const t of candidates) {
+    const m = dt.evaluateResults(oof.filter((r) => r.source === source).map((r) => ({ ...r, alert: r.score >= t, alertAt: null }))).bySource[source];
+    if ((m?.fpr ?? 0) <= CONFIG.maxFpr && (m?.f05 ?? 0) > b.f05) b = { t, f05: m?.f05 ?? 0, p: m?.precision, r: m?.recall };
+  }
+  console.log(`diag ${source} best oof: t=${b.t} F0.5=${fmt(b.f05)} P=${fmt(b.p)} R=${fmt(b.r)}`);
+}
 
 // Final model on the whole training side.
 let finalModel = fit(examples);

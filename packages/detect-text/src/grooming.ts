@@ -309,6 +309,9 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
     }
     for (const cue of found.cues) {
       if (cue === 'family-context' && state.family++ === 0) state.ctx += 1;
+      // A relative named without "your" ("grandad wants to see it") says the speaker is family only
+      // when an adult account says it: children talk about "mum" to anyone.
+      if (cue === 'kin-reference' && isPlatformAdult(facts(p)) && state.family++ === 0) state.ctx += 1;
       if (cue === 'supervision-present' && state.supervision++ === 0) state.ctx += 1;
     }
     // An adult account that declares or states a child's age is posing as a peer: report it once.

@@ -28,13 +28,16 @@ export const SIGNAL_TYPES = [
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 
 /** Cues that make a benign reading likelier; they lower risk and are never reported as signals. */
-export const CONTEXT_CUES = ['family-context', 'supervision-present'] as const;
+// `kin-reference` is a family member named without a possessive ("mum has the code", "grandad wants
+// to see it"): how relatives talk to a child of their own family. It counts only when an adult
+// account says it (grooming.ts), because children say "mum says" to anyone.
+export const CONTEXT_CUES = ['family-context', 'supervision-present', 'kin-reference'] as const;
 export type ContextCue = (typeof CONTEXT_CUES)[number];
 
 const YOU = '(?:you|u|ya|yu|yall)';
 const YOUR = '(?:your|ur|yur|yo)';
 const ARE = '(?:are|r|re)';
-const PARENT = '(?:mom|mum|mommy|mother|dad|father|parents|parent|folks|family|step ?dad|step ?mom)';
+const PARENT = '(?:(?:mom|mum) (?:or|and|n|&) dad|dad (?:or|and|n|&) (?:mom|mum)|mom|mum|mommy|mother|dad|father|parents|parent|folks|family|step ?dad|step ?mom)';
 const MEDIA = '(?:pic|pics|pix|picture|pictures|photo|photos|selfie|selfies|vid|vids|video|videos|nude|nudes|image|images|snap|snaps)';
 const APPS =
   '(?:snapchat|snap|sc|discord|disc|telegram|tg|whatsapp|whatsap|whats app|wa|kik|instagram|insta|ig|skype|wickr|viber|wechat|signal|facetime|tiktok|yahoo|ym|msn|aim|myspace|icq|line|threema|session|element|teams|hangouts|messenger|fb|facebook|xbox|psn|steam|twitter|x)';
@@ -64,8 +67,8 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `${ARE} ${YOU} (?:1\\d|a minor|underage|legal)\\b`,
       `${YOU} (?:1\\d|a minor|underage|legal) \\?`,
     ],
-    es: ['cuantos anos tienes', 'que edad tienes', 'cual es tu edad', 'cuantos tienes', 'en que (?:curso|grado) (?:estas|vas)', 'eres menor'],
-    de: ['wie alt bist (?:du|u)', '(?:was|wie) ist dein alter', 'in welche(?:r)? klasse (?:gehst|bist) du', 'bist du (?:schon )?(?:volljahrig|minderjahrig)'],
+    es: ['cuantos anos (?:tienes|tenes|tiene)', 'que edad (?:tienes|tenes)', 'cual es tu edad', 'cuantos tienes', 'en que (?:curso|grado) (?:estas|vas)', 'eres menor', '(?:estas|vas) en (?:\\d|primero|segundo|tercero|sexto|quinto)'],
+    de: ['wie alt bist (?:du|u)', '(?:was|wie) ist dein alter', 'in welche(?:r)? klasse (?:gehst|bist) du', 'bist du (?:schon )?(?:volljahrig|minderjahrig)', 'bist du (?:in der|in die|schon in der) \\d{1,2}'],
   },
   'age-disclosure': {
     // Handled by `extractDisclosedAge`, which also returns the age; this source only flags it.
@@ -97,13 +100,22 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `(?:${YOUR}|my) (?:phone|cell|mobile)? ?(?:number|num|#|digits)`,
       `(?:phone|cell|mobile) ?(?:number|num|#)`,
       `(?:${YOUR}|my) (?:email|e-mail|mail addy)`,
+      `(?:check|answer|open|see|read|reply to|look at) (?:${YOUR}|my) (?:dms?|private messages|pms?|inbox|private chat)`,
+      `(?:dm|pm|message) me (?:privately|in private)`,
+      `(?:made|created|set up|opened) (?:a|an|our) (?:private |secret )?(?:channel|server|group|chat|room) (?:just |only )?(?:for (?:us|${YOU} and me|the two of us)|only ${YOU} and (?:i|me) can see)`,
+      `only ${YOU} and (?:i|me) can see`,
+      `(?:download|get|install) (?:telegram|signal|kik|wickr|session|threema|whatsapp|discord|snapchat)`,
     ],
     es: [
       '(?:agregame|anademe|escribeme|hablame|mandame un mensaje|llamame|sigueme) (?:en|al|por)',
-      '(?:tu|mi) (?:numero|telefono|cel|celular|whats|insta|snap|discord|correo)',
+      '(?:tu|mi) (?:numero|telefono|cel|celular|whats|insta|snap|discord|correo|telegram|tiktok)',
       '(?:pasame|me pasas|dame) tu (?:numero|snap|insta|discord|whats|telegram)',
       '(?:hablemos|sigamos) (?:por|en) (?:whatsapp|snap|discord|insta|telegram|privado)',
       '(?:en|por|a) (?:la |una )?otra (?:app|aplicacion|plataforma)',
+      '(?:escribeme|hablame|mandame mensaje) (?:al |por |en )?privado',
+      'agendame',
+      '(?:bajate|descargate|descarga|instala|instalate) (?:el |la )?(?:telegram|whatsapp|discord|snap|snapchat|signal|kik)',
+      'te paso mi (?:telegram|whatsapp|whats|snap|insta|discord|numero|cel)',
     ],
     de: [
       '(?:add|adde|schreib|folg) (?:mich|mir) (?:auf|bei|in|uber)',
@@ -112,6 +124,10 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       '(?:lass uns|wollen wir) (?:auf|bei|uber) \\w+ (?:schreiben|weiterschreiben|reden)',
       'hast du (?:snapchat|snap|whatsapp|insta|discord|telegram)',
       '(?:auf|in|uber) (?:der |die |eine |einer )?(?:anderen|andere|privaten) (?:app|plattform)',
+      'schreib (?:mir )?(?:mal )?privat',
+      '(?:per|in einer|uber) (?:pn|privatnachricht|dm)',
+      '(?:lad|hol) dir (?:mal )?(?:telegram|signal|whatsapp|discord|snapchat|kik) runter',
+      'nur du und ich (?:sehen|lesen) (?:konnen|konnt)',
     ],
   },
   secrecy: {
@@ -130,6 +146,9 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `(?:dont|do not|never|dnt) mention (?:it|this|that|me|us|what we)`,
       `(?:promise|swear) (?:me )?(?:you wont|not to|youll never) (?:tell|say)`,
       `(?:${YOUR} ${PARENT}|anyone) (?:cant|cannot|shouldnt|mustnt) (?:know|find out|see this)`,
+      `(?:no need|(?:${YOU} )?(?:dont|do not) (?:need|have)) to (?:mention|tell|say)(?: (?:it|this|that|anything|anyone|about (?:it|this|us|me)))?(?: (?:at home|to (?:anyone|${YOUR} ${PARENT}s?)))?`,
+      `(?:tell|say to) (?:her|him|them|${YOUR} ${PARENT}s?) (?:${YOURE()}|${YOU} (?:are|were|r|was)|ur) (?:at|with|staying|sleeping|going to)`,
+      `(?:cover|covers|covering) for ${YOU}`,
     ],
     es: [
       'no (?:se lo |le |les )?(?:digas|cuentes|ensenes) (?:a nadie|nada|a tus padres|a tu (?:mama|papa|madre|padre))',
@@ -138,6 +157,9 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'borra (?:los|el|las|este|estos|esta|nuestros?|todo)? ?(?:mensajes|chat|fotos|conversacion|historial)',
       'nadie (?:tiene que|debe|puede|necesita) (?:saber|enterarse)',
       'tus padres no (?:lo )?(?:entenderian|entienden|pueden saber)',
+      'no (?:hace falta|tienes que|necesitas) (?:que )?(?:se lo |le |les )?(?:digas|decir|contar|cuentes)',
+      '(?:diles|dile) que (?:estas|vas a estar|te quedas) (?:en casa de|con)',
+      'no (?:les |le |se lo )?(?:comentes|menciones)',
     ],
     de: [
       'sag (?:es |das )?(?:niemandem|keinem|deinen eltern|deiner mutter|deinem vater|deiner mama|deinem papa)',
@@ -147,6 +169,9 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'niemand (?:darf|muss|soll) (?:das|es|davon) (?:wissen|erfahren)',
       'deine eltern (?:durfen|sollen) (?:das|es) nicht (?:wissen|sehen)',
       'nicht (?:deinen eltern|deiner mutter|deinem vater|deiner mama|deinem papa) (?:zeigen|sagen|erzahlen)',
+      'unter uns',
+      '(?:muss|braucht|soll) (?:ja )?(?:keiner|niemand) (?:zu )?(?:wissen|erfahren)',
+      'sag (?:ihr|ihm|ihnen|deinen eltern|deiner mutter|deinem vater) (?:du bist|du warst|dass du) (?:bei|mit)',
     ],
   },
   'isolation-probe': {
@@ -164,6 +189,9 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `${ARE} ${YOU} in ${YOUR} (?:room|bedroom)`,
       `(?:is )?${YOUR} door (?:locked|closed|shut)`,
       `can ${YOUR} ${PARENT}s? (?:see|hear)`,
+      `(?:do|does) ${YOUR} ${PARENT}s? (?:ever |even |actually |really |still )?(?:check|read|look at|look through|go through|read through|monitor|see|know about|know)`,
+      `(?:when|once|after) (?:they|${YOUR} ${PARENT}s?|every ?one|everyone)(?:re| are| r|s)? (?:asleep|sleeping|in bed|gone|out|at work|not home)`,
+      `(?:after|when|once|while) ${YOUR} ${PARENT}s? (?:go|goes|are|r|have gone|has gone|is|went) (?:to bed|to sleep|asleep|sleeping|out|away)`,
     ],
     es: [
       'estas (?:sola|solo|solita|solito)',
@@ -175,6 +203,8 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'nadie te (?:entiende|comprende) como yo',
       'hay alguien (?:mas )?(?:en casa|contigo)',
       'cuando tus (?:padres|papas) (?:esten|se) (?:dormidos|duerman|vayan|vayan a dormir)',
+      '(?:tus padres|tu (?:mama|papa|madre|padre)) (?:te )?(?:revisan|leen|miran|ven|checan|controlan) (?:el |tu )?(?:celular|movil|telefono|mensajes|chats)',
+      'cuando (?:todos|ellos|tus padres) (?:esten|estan) dormidos',
     ],
     de: [
       'bist du (?:allein|alleine|ganz allein)',
@@ -185,6 +215,8 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'nur ich verstehe dich',
       'niemand versteht dich so (?:wie ich|gut wie ich)',
       'ist (?:noch )?jemand (?:bei dir|zu hause|da)',
+      '(?:gucken|schauen|sehen|lesen|kontrollieren|checken) (?:deine eltern|deine mama|dein papa|deine mutter|dein vater)',
+      'wenn (?:die|deine eltern|sie|alle) (?:schon )?(?:schlafen|weg sind|nicht da sind|im bett sind)',
     ],
   },
   'media-request': {
@@ -229,6 +261,9 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       '(?:hotel|motel)',
       `meet (?:${YOU}|me) (?:at|in|after|near|behind|outside)`,
       `(?:ill|i will|i can|ill be) wait(?:ing)? for ${YOU} (?:after|outside|at|behind|near)`,
+      `come (?:and )?see me`,
+      `(?:come|be) alone`,
+      `(?:dont|do not) bring (?:anyone|anybody|any ?1|ur friends|${YOUR} friends)`,
     ],
     es: [
       '(?:vernos|conocernos) en persona',
@@ -239,6 +274,8 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       '(?:te recojo|paso a buscarte|te paso a buscar|puedo ir a verte|voy a tu casa)',
       'tu direccion',
       'escapate',
+      'ven sol[oa]',
+      'no traigas a nadie',
     ],
     de: [
       '(?:treffen|kennenlernen) wir uns',
@@ -250,6 +287,8 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       '(?:ich komm|ich komme) (?:zu dir|vorbei)',
       'in echt (?:sehen|treffen)',
       'uns treffen',
+      'komm (?:allein|alleine)',
+      'bring (?:niemanden|keinen) mit',
     ],
   },
   'gift-offer': {
@@ -263,6 +302,9 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `(?:send|give) ${YOU} (?:money|cash|\\$ ?\\d+|\\d+ ?(?:dollars|bucks|euros))`,
       `(?:do|would) ${YOU} (?:want|like) (?:some )?(?:money|cash|robux|vbucks|nitro|skins?|a gift|a present|a new phone)`,
       `(?:buy|get) ${YOU} (?:something|anything|a present|a gift|whatever|a new)`,
+      `(?:extra|spare|free) (?:code|key|skin|bundle|pass|card)s?`,
+      `(?:phone|mobile) (?:credit|top ?up|topup)`,
+      `after (?:everything|all) (?:i(?:ve)? )?(?:did|done|gave|bought|got|spent) (?:for |on )?${YOU}`,
     ],
     es: [
       'te (?:regalo|compro|mando|envio|doy|pago|regalare|comprare)',
@@ -291,11 +333,14 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `(?:${YOURE()}|${YOU} r|${YOU} are) (?:so |really |very |super )?(?:pretty|cute)`,
     ],
     es: [
-      'madur[oa] para tu edad',
+      'madur[oa] para (?:tu edad|\\d{1,2}|tener \\d{1,2}|ser \\w+)',
       'muy madur[oa]',
       'eres (?:muy |tan |super |la mas |el mas )?(?:guap[oa]|lind[oa]|bonit[oa]|hermos[oa]|especial|precios[oa]|madur[oa])',
       'pareces (?:mayor|mas grande)',
       'no eres como (?:las|los) (?:demas|otras|otros)',
+      '(?:listo|lista|lista|avanzad[oa]|inteligente) para tu edad',
+      '(?:sos|eres) (?:re |muy |tan |super )?(?:madur[oa]|linda|lindo|especial|hermos[oa])',
+      '(?:juegas|jugas) (?:re |muy |super )?bien para',
     ],
     de: [
       'reif fur dein alter',
@@ -303,6 +348,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'du bist (?:so |echt |sehr |total |voll )?(?:hubsch|suss|schon|sexy|besonders|erwachsen|reif)',
       'du (?:wirkst|siehst) (?:viel )?(?:alter|erwachsen|reif)',
       'nicht wie (?:die )?(?:anderen|andere madchen)',
+      '(?:fix|schlau|klug|clever|weit|erwachsen|vernunftig) fur dein alter',
     ],
   },
   sexualisation: {
@@ -337,6 +383,8 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `do (?:what|as) i (?:say|tell ${YOU})`,
       `if ${YOU} (?:dont|do not|wont) (?:send|do it|answer|reply|pay|do what)`,
       `if ${YOU} (?:tell|block|report) (?:anyone|me|${YOUR}|any1)`,
+      `(?:or|otherwise|else) ${YOUR} (?:friends|classmates|class|school|parents|family|followers|teachers) (?:get|gets|see|sees|will (?:get|see))`,
+      'paysafe ?cards?',
     ],
     es: [
       '(?:voy a|lo voy a|las voy a|los voy a) (?:publicar|subir|mandar|ensenar|compartir|pasar)(?: \\w+){0,3} (?:a (?:todos|tus)|en)',
@@ -346,6 +394,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       '(?:las|los|lo) (?:veran|van a ver|va a ver) (?:todos|tus)',
       'te vas a arrepentir',
       'si le dices a (?:alguien|tus padres)',
+      '(?:o|si no) (?:tus|todos tus) (?:amigos|companeros|padres) (?:las |los |lo )?(?:ven|veran|reciben)',
     ],
     de: [
       '(?:ich zeige|ich schicke|ich poste|ich verbreite|ich teile|ich schick)(?: \\w+){0,3} (?:deinen eltern|allen|deinen freunden|im internet|online|deiner schule)',
@@ -355,6 +404,9 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'wenn du (?:nicht|es jemandem|das jemandem) (?:schickst|bezahlst|sagst)',
       'wenn du (?:mir )?(?:nicht|kein)(?: \\w+){0,3} (?:schickst|bezahlst|zahlst)',
       'das wirst du bereuen',
+      '(?:sonst|ansonsten) (?:\\w+ ){0,3}(?:kriegen|bekommen|sehen|kriegt|bekommt|sieht)',
+      '(?:schick|stell|poste|zeig) ich (?:sie|die|das|es|alles) (?:\\w+ )?(?:raus|rum|online|ins netz|allen)',
+      'paysafe ?cards?',
     ],
   },
   'age-peer-impersonation': {
@@ -372,10 +424,12 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
   },
   'family-context': {
     en: [
-      '(?:hi|hey|hello|ok|okay|k|kk|thanks|thank you|thx|ty|love you|luv u|love u|bye|yes|yeah|no|sure|night|goodnight|morning|sorry|fine) (?:mom|mum|mommy|mummy|mama|dad|papa|grandma|granny|nana|grandpa|gramps|auntie|aunty|aunt|uncle)',
+      '(?:hi|hey|hello|ok|okay|k|kk|thanks|thank you|thx|ty|love you|luv u|love u|bye|yes|yeah|no|sure|night|goodnight|morning|sorry|fine)(?: so much| sm| soo much| lots| loads| a lot)? (?:mom|mum|mommy|mummy|mama|dad|papa|grandma|granny|nana|nan|grandpa|grandad|granddad|gramps|auntie|aunty|aunt|uncle|godmother|godfather)',
       '(?:love|xo|xoxo|hugs) (?:mom|mum|dad|grandma|grandpa|nana|aunt \\w+|uncle \\w+|auntie)$',
       '(?:its|this is|it is) (?:mom|mum|dad|grandma|grandpa|nana|your (?:aunt|uncle|grandma|grandpa|mom|dad|mum|nana))',
       '(?:mom|dad|mum|grandma|grandpa) here',
+      // Calling someone "dad"/"mum" at the start of a message: "dad we know what ur car looks like".
+      '^(?:mom|mum|mommy|mummy|mama|dad|papa|grandma|granny|nana|nan|grandpa|grandad|granddad|auntie|aunty)[,!]? (?:we|i|im|can|could|pls|please|where|when|what|ok|okay|u|you|are|r|how|its|it|stop|yes|no|lol|omg|thanks|thank)\\b',
       `(?:${YOUR} (?:dad|mom|mum) and i)|(?:grandma|grandpa|nana|auntie|uncle \\w+|aunt \\w+) loves ${YOU}`,
       '(?:your|ur) (?:little )?(?:brother|sister|cousin) (?:says|wants|misses)',
       // What a parent or guardian tells a child who is home alone: protect, not isolate.
@@ -389,6 +443,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       '(?:no abras|no le abras) la puerta',
       'cierra la puerta con llave',
       'hay comida en la nevera',
+      '^(?:mama|mami|papa|papi|abuela|abuelo|abue|tia|tio)[,!]? (?:ya|no|si|puedo|donde|cuando|que|vale|ok|gracias|te)\\b',
     ],
     de: [
       '(?:hallo|hi|danke|ja|nein|ok|okay|hab dich lieb|tschuss|gute nacht|sorry|gut) (?:mama|mami|papa|papi|oma|opa|tante|onkel)',
@@ -396,7 +451,16 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       '(?:deine|dein) (?:oma|opa|mama|papa|tante|onkel)(?: \\w+)? (?:hat dich lieb|vermisst dich)',
       '(?:schliess|sperr) die (?:tur|haustur) ab',
       'mach (?:niemandem )?die tur nicht auf',
+      '^(?:mama|mami|papa|papi|oma|opa|tante|onkel)[,!]? (?:ich|wir|kann|wo|wann|was|ok|okay|ja|nein|danke|bitte)\\b',
     ],
+  },
+  'kin-reference': {
+    en: [
+      '(?<!(?:your|ur|yo|my|his|her|their|a|the|ya|yr) )(?:mum|mom|dad|grandad|granddad|grandpa|grandma|granny|nana|nan|auntie \\w+|aunt \\w+|uncle \\w+)(?: and (?:i|me|dad|mum|mom))? (?:says|said|wants|will|gave|sends|sent|loves|misses|has|had|is making|can|knows|is picking|picks|got)',
+      '(?<!(?:your|ur|yo|my|his|her|their|a|the) )(?:mums|moms|dads|grandmas|grandads|nanas) (?:birthday|present|surprise|party|cake)',
+    ],
+    es: ['(?<!(?:tu|su|mi) )(?:mama|papa|la abuela|el abuelo|la tia \\w+|el tio \\w+) (?:dice|dijo|quiere|te manda|te envia|tiene|te quiere)', '(?:el )?cumpleanos de (?:mama|papa|la abuela|el abuelo)'],
+    de: ['(?<!(?:deine|dein|meine|mein|seine|ihre) )(?:mama|papa|oma|opa|tante \\w+|onkel \\w+) (?:sagt|hat gesagt|will|mochte|schickt|hat|freut sich)', '(?:mamas|papas|omas|opas) geburtstag'],
   },
   'supervision-present': {
     en: [

@@ -36,13 +36,21 @@ const PHONE = /(?:^|[^0-9a-z])\+?\d{7,15}(?![0-9])/;
 const EMAIL = /[a-z0-9._+-]{2,}(?:@| at | @ )(?:gmail|yahoo|hotmail|outlook|icloud|gmx|web|proton|protonmail|aol|live|mail|[a-z0-9-]+)(?:\.| dot | \. )(?:com|de|es|net|org|me|co|uk|mx|ar|at|ch)(?![a-z])/;
 const HANDLE = /(?:^|\s)@[a-z0-9_.]{3,30}(?![a-z0-9_])|[a-z0-9_.]{2,32}#\d{4}(?!\d)/;
 
+// An age that follows a word about someone else in the same message ("happy birthday, 10 years
+// old!", "you just turned 13", "my son is 12 yo") is not the speaker's own: a grandmother's
+// birthday wish must not read as an adult claiming to be ten.
+const OTHER_PERSON = /(?:^|[^a-z0-9])(?:you|u|ya|your|ur|youre|yours|he|hes|she|shes|they|his|her|him|son|daughter|kid|kids|boy|girl|baby|brother|sister|cousin|nephew|niece|grandson|granddaughter|birthday|bday|cumple|cumpleanos|tu|eres|hijo|hija|nieto|nieta|er|sie|dein|deine|du|sohn|tochter|enkel|geburtstag)(?![a-z0-9])/;
+const FIRST_PERSON_PATTERNS = 1;
+
 /** Age in 5..99 stated by the speaker about themselves, or null. */
 export function extractDisclosedAge(normalized: string): number | null {
   if (!AGE_HINT.test(normalized)) return null;
-  for (const re of AGE_PATTERNS) {
-    const m = re.exec(normalized);
+  for (let k = 0; k < AGE_PATTERNS.length; k += 1) {
+    const m = AGE_PATTERNS[k]?.exec(normalized);
     if (m?.[1] !== undefined) {
       const age = Number(m[1]);
+      // Patterns after the first ("13 yo", "13/f", "turning 13") carry no pronoun of their own.
+      if (k >= FIRST_PERSON_PATTERNS && OTHER_PERSON.test(normalized.slice(0, m.index + m[0].indexOf(m[1])))) continue;
       if (age >= 5 && age <= 99) return age;
     }
   }

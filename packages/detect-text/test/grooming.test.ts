@@ -99,6 +99,25 @@ describe('grooming detector', () => {
     expect(withCue.alert).toBe(false);
   });
 
+  it('reads a relative named without "your" as family only when an adult account says it', () => {
+    const relative = scoreConversation(conv([{ id: 'n', age: 72 }, { id: 'e', age: 10 }], [
+      ['n', 'Happy birthday darling!! 10 years old!!'],
+      ['e', 'thank u!!'],
+      ['n', 'I sent you a gift card for robux, mum has the code'],
+      ['n', 'send me a photo with your cake later, grandad wants to see it'],
+    ]));
+    expect(relative.alert).toBe(false);
+    expect(relative.signals.map((s) => s.type)).not.toContain('age-peer-impersonation');
+    // The same cue from the child lowers nobody's risk: children say "mum says" to anyone.
+    const stranger = (childLine: string) => scoreConversation(conv([{ id: 'a', age: 38 }, { id: 'c', age: 12 }], [
+      ['a', 'you seem so mature, how old are you'],
+      ['c', childLine],
+      ['a', 'do your parents check your phone?'],
+      ['a', 'add me on snap, dont tell anyone'],
+    ])).participants['a']?.score ?? 0;
+    expect(stranger('mum says i cant talk long')).toBeCloseTo(stranger('i cant talk long'), 6);
+  });
+
   it('recommends actions per message: warn a child about an adult pushing off-platform, hold severe messages', () => {
     const d = createGroomingDetector({ policy: { holdThreshold: 0.3, warnThreshold: 0.1 } });
     let state = d.init();

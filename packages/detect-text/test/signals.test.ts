@@ -58,9 +58,42 @@ const POSITIVE: [SignalType, string][] = [
   ['age-peer-impersonation', 'im 14 too'],
   ['age-peer-impersonation', 'age is just a number'],
   ['age-peer-impersonation', 'yo también tengo 13'],
+  // Phrasings found missing on the third development batch (written by a different author).
+  ['isolation-probe', 'does your mom or dad read through your messages on here?'],
+  ['isolation-probe', 'dm me after your parents go to bed'],
+  ['isolation-probe', 'gucken deine eltern eigentlich auf dein handy?'],
+  ['secrecy', 'no need to mention it at home'],
+  ['secrecy', "tell her you're at amy's"],
+  ['secrecy', 'bleibt unter uns, ja?'],
+  ['age-probe', '¿cuántos años tenés?'],
+  ['age-probe', 'bist du in der 5.?'],
+  ['off-platform-move', 'i made a channel only you and i can see'],
+  ['off-platform-move', 'agendame en whatsapp'],
+  ['off-platform-move', 'schreib mir privat'],
+  ['flattery', 'du bist echt fix für dein alter'],
+  ['threat', '200 euro bis morgen, sonst kriegen deine klassenkameraden sie'],
+  ['meeting', 'come alone, dont bring anyone'],
 ];
 
 describe('extractMessageSignals', () => {
+  it.each([
+    ['Happy birthday my darling boy!! 10 years old!! I cant believe it', null],
+    ['you just turned 13, wow', null],
+    ['my son is 12 yo', null],
+    ['im 13 lol', 13],
+    ['13/f', 13],
+    ['just turned 14 yesterday', 14],
+  ] as const)('reads "%s" as the speaker\'s own age: %s', (text, age) => {
+    expect(sig(text).disclosedAge).toBe(age);
+  });
+
+  it('names a relative without a possessive as a kin reference, not "your mum"', () => {
+    expect(sig('Grandad wants to see it').cues).toContain('kin-reference');
+    expect(sig("it's mum's birthday on saturday").cues).toContain('kin-reference');
+    expect(sig('is your mum home').cues).not.toContain('kin-reference');
+    expect(sig('dad we know what ur car looks like').cues).toContain('family-context');
+  });
+
   it.each(POSITIVE)('%s in "%s"', (type, text) => {
     expect(sig(text).types).toContain(type);
   });
