@@ -33,7 +33,7 @@ const CONFIG = {
   maxFpr: 0.03,
   ...override,
 };
-CONFIG.logistic = { epochs: 40, learningRate: 0.5, l2Text: 1e-5, l2Dense: 1e-4, seed: 20260301, ...(override.logistic ?? {}) };
+CONFIG.logistic = { epochs: 40, learningRate: 0.5, l2Text: 1e-6, l2Dense: 1e-4, seed: 20260301, ...(override.logistic ?? {}) };
 
 const t0 = Date.now();
 const groups = dt.groupRecords(records);

@@ -315,6 +315,7 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
       if (cue === 'supervision-present' && state.supervision++ === 0) state.ctx += 1;
     }
     // An adult account that declares or states a child's age is posing as a peer: report it once.
+    let impersonationNow = false;
     if (!p.impersonationReported && senderId !== UNKNOWN && isPlatformAdult(facts(p))) {
       if ((p.declaredAge !== null && p.declaredAge < 18) || (p.statedAge !== null && p.statedAge < 18)) {
         p.impersonationReported = true;
@@ -323,6 +324,7 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
         p.beh = behaviourLogit(model, p.counts, effectiveMessages(p.n, p.tokens));
         p.tac = tacticLogit(p.counts, effectiveMessages(p.n, p.tokens));
         signals.push({ type: 'age-peer-impersonation', message: index, participant: participantOut, detail: 'age-mismatch' });
+        impersonationNow = true;
       }
     }
     for (const sig of signals) state.evidence.push(sig);
@@ -331,14 +333,18 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
     p.risk = riskOf(state, senderKey, p);
     p.recent.push(p.risk);
     if (p.recent.length > persistence) p.recent.shift();
-    if (found.types.some((t) => t !== 'age-disclosure')) p.tacticMessages += 1;
+    if (impersonationNow || found.types.some((t) => t !== 'age-disclosure')) p.tacticMessages += 1;
     // Persistence, two ways, neither of which one noisy message can satisfy: the risk held for
     // `persistence` consecutive messages of this participant, or the current risk rests on tactics
     // seen in at least `persistence` different messages. A long single message (a pasted or
     // flattened segment) is enough evidence on its own.
     if (p.n >= policy.minMessages || p.tokens >= policy.segmentTokens) {
       let sustained = 0;
-      if (p.recent.length >= persistence || p.tokens >= policy.segmentTokens) {
+      // With platform ages the text model is capped and cannot create evidence, so a risk that merely
+      // stays high after one tactic (a parent's "I'll pick you up at 6") is not persistence: there,
+      // only tactics in `persistence` different messages count.
+      const byRiskHeld = !knowsAges(state, p);
+      if (byRiskHeld && (p.recent.length >= persistence || p.tokens >= policy.segmentTokens)) {
         sustained = 1;
         for (const r of p.recent) if (r < sustained) sustained = r;
       }

@@ -136,6 +136,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       '(?:our|a|lil|little) (?:little |lil )?secret',
       '(?:dont|do not|dnt) (?:tell|show) (?!me\\b|you\\b|u\\b|ya\\b|up\\b|off\\b)[a-z][a-z0-9_]*',
       '(?:keep|kept) (?:this|it|that|us|things|what we) (?:between us|a secret|secret|quiet|to ourselves|on the dl|private)',
+      '(?:keep|kept) (?:our|these|this|the|all|all our) (?:\\w+ ){1,2}(?:between us|a secret|secret|quiet|to ourselves|private|just between us)',
       `between (?:${YOU} and me|${YOU} and i|us two|us)`,
       `(?:delete|erase|clear|wipe|unsend|remove) (?:this|these|the|our|those|all|${YOUR}|my|all the|everything)? ?(?:chat|chats|messages|msgs|texts|convo|conversation|pics|pictures|photos|history|dms|it after)`,
       '(?:nobody|no one|noone) (?:needs to|has to|can|will|would|should|must) (?:ever )?(?:know|find out)',

@@ -2,7 +2,7 @@
  * Quality on data the model never saw, as regression guards (aggregates only; never prints text):
  * - the held-out split of shared/data/grooming/train.jsonl (skipped, with a message, when the
  *   shared data set is absent);
- * - the project's modern synthetic evaluation set in eval/ (always present).
+ * - the two modern evaluation sets in eval/ (always present).
  * Floors are the measured results rounded down, so a change that makes detection worse fails.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,8 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { evaluateResults, groupRecords, isHeldOut, parseConversationLine, scoreConversation, type LabelledResult } from '../src/index.js';
 
 const DATA = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'grooming', 'train.jsonl');
-const MODERN = join(import.meta.dirname, '..', 'eval', 'modern-synthetic.jsonl');
 const haveData = existsSync(DATA);
+// Measured on the first run of the independent set (docs/detection.md), rounded down.
+const INDEPENDENT_FLOORS = { rocAuc: 0.8, maxFpr: 0.15, ranked: 0.8, recall: 0.6, latency: 5 };
 if (!haveData) console.warn(`data.test: grooming data set not found at ${DATA}; held-out evaluation skipped`);
 
 interface DataRecord {
@@ -37,17 +38,26 @@ describe.skipIf(!haveData)('held-out split of the real data set', () => {
     const pj = report.bySource.pj;
     const vtpan = report.bySource.vtpan;
     expect(pj?.n).toBeGreaterThan(200);
-    expect(pj?.f05 ?? 0).toBeGreaterThanOrEqual(0.94);
+    expect(pj?.f05 ?? 0).toBeGreaterThanOrEqual(0.95);
     expect(pj?.rocAuc ?? 0).toBeGreaterThanOrEqual(0.98);
     expect(pj?.fpr ?? 1).toBeLessThanOrEqual(0.05);
     expect(vtpan?.rocAuc ?? 0).toBeGreaterThanOrEqual(0.93);
-    expect(vtpan?.f05 ?? 0).toBeGreaterThanOrEqual(0.7);
+    expect(vtpan?.f05 ?? 0).toBeGreaterThanOrEqual(0.75);
     expect(vtpan?.fpr ?? 1).toBeLessThanOrEqual(0.05);
   });
 });
 
-describe('modern synthetic evaluation set (never trained or tuned on)', () => {
-  const lines = readFileSync(MODERN, 'utf8').split('\n').filter((l) => l.trim());
+// Two evaluation sets with platform ages, never trained or tuned on: the project's own (written by
+// the engineer who wrote the lexicon) and an independent one written by a different author who never
+// saw the lexicon, the code or the other sets (docs/detection.md reports every run of both).
+interface Floors { rocAuc: number; maxFpr: number; ranked: number; recall: number; latency: number }
+const EVAL_SETS: { file: string; source: string; floors: Floors }[] = [
+  { file: 'modern-synthetic.jsonl', source: 'synthetic-modern', floors: { rocAuc: 0.95, maxFpr: 0.05, ranked: 0.9, recall: 0.65, latency: 5 } },
+  { file: 'modern-independent.jsonl', source: 'synthetic-independent', floors: INDEPENDENT_FLOORS },
+];
+
+describe.each(EVAL_SETS)('evaluation set $file (never trained or tuned on)', ({ file, source, floors }) => {
+  const lines = readFileSync(join(import.meta.dirname, '..', 'eval', file), 'utf8').split('\n').filter((l) => l.trim());
 
   it('is well formed: at least 60 conversations, half grooming, with ages, languages and escalation points', () => {
     const convs = lines.map((l) => {
@@ -63,10 +73,12 @@ describe('modern synthetic evaluation set (never trained or tuned on)', () => {
       expect(typeof c.truth.alertFrom).toBe('number');
       expect(c.truth.suspects.length).toBe(1);
     }
-    for (const c of convs) expect(c.truth.source).toBe('synthetic-modern');
+    for (const c of convs) expect(c.truth.source).toBe(source);
+    // Platform ages on (nearly) every conversation: that is what these sets measure.
+    expect(convs.filter((c) => c.participants.some((p) => typeof p.age === 'number')).length).toBeGreaterThanOrEqual(convs.length - 2);
   });
 
-  it('ranks conversations well, keeps false positives within 5%, ranks the groomer first and alerts promptly', () => {
+  it('ranks conversations, keeps false positives bounded, ranks the groomer first and alerts promptly (floors = measured, rounded down)', () => {
     const results: LabelledResult[] = [];
     let ranked = 0;
     let groomers = 0;
@@ -75,7 +87,7 @@ describe('modern synthetic evaluation set (never trained or tuned on)', () => {
       if (!p.ok) throw new Error(p.error);
       const s = scoreConversation(p.value);
       const label = p.value.truth.label === 'grooming';
-      results.push({ label, score: s.score, alert: s.alert, alertAt: s.alert_at, alertFrom: p.value.truth.alertFrom ?? null, source: 'synthetic-modern' });
+      results.push({ label, score: s.score, alert: s.alert, alertAt: s.alert_at, alertFrom: p.value.truth.alertFrom ?? null, source });
       if (label) {
         groomers += 1;
         const top = Object.entries(s.participants).sort((a, b) => b[1].score - a[1].score)[0];
@@ -83,10 +95,10 @@ describe('modern synthetic evaluation set (never trained or tuned on)', () => {
       }
     }
     const m = evaluateResults(results).overall;
-    expect(m.rocAuc ?? 0).toBeGreaterThanOrEqual(0.95);
-    expect(m.fpr ?? 1).toBeLessThanOrEqual(0.05);
-    expect(ranked / groomers).toBeGreaterThanOrEqual(0.9);
-    expect(m.latency.medianFromEscalation ?? 99).toBeLessThanOrEqual(5);
-    expect(m.recall ?? 0).toBeGreaterThanOrEqual(0.65);
+    expect(m.rocAuc ?? 0).toBeGreaterThanOrEqual(floors.rocAuc);
+    expect(m.fpr ?? 1).toBeLessThanOrEqual(floors.maxFpr);
+    expect(ranked / groomers).toBeGreaterThanOrEqual(floors.ranked);
+    expect(m.latency.medianFromEscalation ?? 99).toBeLessThanOrEqual(floors.latency);
+    expect(m.recall ?? 0).toBeGreaterThanOrEqual(floors.recall);
   });
 });

@@ -65,6 +65,7 @@ const POSITIVE: [SignalType, string][] = [
   ['secrecy', 'no need to mention it at home'],
   ['secrecy', "tell her you're at amy's"],
   ['secrecy', 'bleibt unter uns, ja?'],
+  ['secrecy', 'lets keep our talks private'],
   ['age-probe', '¿cuántos años tenés?'],
   ['age-probe', 'bist du in der 5.?'],
   ['off-platform-move', 'i made a channel only you and i can see'],
