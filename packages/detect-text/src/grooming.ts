@@ -166,6 +166,8 @@ const HIGH_SEVERITY: ReadonlySet<SignalType> = new Set(['media-request', 'threat
 const WARN_TACTICS: ReadonlySet<SignalType> = new Set(['off-platform-move', 'media-request', 'meeting', 'secrecy', 'gift-offer', 'isolation-probe', 'threat']);
 const TYPE_INDEX = new Map<SignalType, number>(SIGNAL_TYPES.map((t, i) => [t, i]));
 const THREAT_INDEX = SIGNAL_TYPES.indexOf('threat');
+/** Where a risk without tactics in enough messages stops (a fraction of the threshold). */
+const BELOW_THRESHOLD = 0.99;
 
 function newParticipant(): ParticipantState {
   return {
@@ -340,13 +342,14 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
     // flattened segment) is enough evidence on its own.
     if (p.n >= policy.minMessages || p.tokens >= policy.segmentTokens) {
       let sustained = 0;
-      // With platform ages the text model is capped and cannot create evidence, so a risk that merely
-      // stays high after one tactic (a parent's "I'll pick you up at 6") is not persistence: there,
-      // only tactics in `persistence` different messages count.
-      const byRiskHeld = !knowsAges(state, p);
-      if (byRiskHeld && (p.recent.length >= persistence || p.tokens >= policy.segmentTokens)) {
+      if (p.recent.length >= persistence || p.tokens >= policy.segmentTokens) {
         sustained = 1;
         for (const r of p.recent) if (r < sustained) sustained = r;
+        // With platform ages the text model is capped and cannot create evidence, so a risk that
+        // merely stays high after one tactic (a parent's "I'll pick you up at 6") ranks the
+        // participant but cannot alert: it stops just below the threshold until tactics show in
+        // `persistence` different messages.
+        if (p.tacticMessages < persistence && knowsAges(state, p)) sustained = Math.min(sustained, policy.threshold * BELOW_THRESHOLD);
       }
       if (p.tacticMessages >= persistence && p.risk > sustained) sustained = p.risk;
       if (sustained > p.peak) p.peak = sustained;

@@ -47,6 +47,11 @@ const CURRENCY =
   '(?:robux|vbucks|v bucks|vbuck|gems|coins|skins?|nitro|battle ?pass|minecoins|diamonds|pavos|credits|primogems|tokens)';
 
 const alt = (...parts: string[]): string => parts.join('|');
+// A kin word at the end of a message is an address ("i know mum") unless something owns it or
+// leads to it ("with my mum", "a mi mamá", "zu meiner Oma"). Every language's alternatives end up
+// in one RegExp, so the exclusions cover all three.
+const NOT_POSSESSED =
+  '(?<!(?:my|your|ur|yo|his|her|their|the|a|ya|with|to|and|for|tell|ask|mi|tu|su|la|el|con|y|de|para|meine|mein|deine|dein|seine|ihre|die|der|mit|und|zu|fur) )';
 
 /** Source text of each tactic's pattern, by language; joined into one RegExp per tactic. */
 export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string[]; de: string[] }> = {
@@ -105,6 +110,11 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `(?:made|created|set up|opened) (?:a|an|our) (?:private |secret )?(?:channel|server|group|chat|room) (?:just |only )?(?:for (?:us|${YOU} and me|the two of us)|only ${YOU} and (?:i|me) can see)`,
       `only ${YOU} and (?:i|me) can see`,
       `(?:download|get|install) (?:telegram|signal|kik|wickr|session|threema|whatsapp|discord|snapchat)`,
+      `(?:off|outside|outside of) (?:the |this )?(?:site|app|platform|game|server)`,
+      `(?:send|give) ${YOU} my (?:number|snap|discord|insta|tag|handle|digits|whatsapp)`,
+      `(?:make|create|get|set up) (?:a |an )?(?:new|second|secret|separate|private|other) (?:account|acc|one|profile|snap|discord|insta)`,
+      `(?:private|priv) (?:instances?|server|channel|room|world)`,
+      `${YOU} (?:got|have|on|use) (?:${STRONG_APPS}|snap)(?: or (?:${STRONG_APPS}|snap))?`,
     ],
     es: [
       '(?:agregame|anademe|escribeme|hablame|mandame un mensaje|llamame|sigueme) (?:en|al|por)',
@@ -116,6 +126,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'agendame',
       '(?:bajate|descargate|descarga|instala|instalate) (?:el |la )?(?:telegram|whatsapp|discord|snap|snapchat|signal|kik)',
       'te paso mi (?:telegram|whatsapp|whats|snap|insta|discord|numero|cel)',
+      'por (?:privado|priv|md|dm)',
     ],
     de: [
       '(?:add|adde|schreib|folg) (?:mich|mir) (?:auf|bei|in|uber)',
@@ -128,6 +139,8 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       '(?:per|in einer|uber) (?:pn|privatnachricht|dm)',
       '(?:lad|hol) dir (?:mal )?(?:telegram|signal|whatsapp|discord|snapchat|kik) runter',
       'nur du und ich (?:sehen|lesen) (?:konnen|konnt)',
+      'schreib (?:mir )?(?:lieber |doch |mal |einfach )*(?:auf|bei|uber|in|per) (?:signal|telegram|whatsapp|snapchat|snap|discord|insta|instagram|threema|kik)',
+      '(?:direkt|privat) (?:schreiben|anschreiben)',
     ],
   },
   secrecy: {
@@ -150,6 +163,15 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `(?:no need|(?:${YOU} )?(?:dont|do not) (?:need|have)) to (?:mention|tell|say)(?: (?:it|this|that|anything|anyone|about (?:it|this|us|me)))?(?: (?:at home|to (?:anyone|${YOUR} ${PARENT}s?)))?`,
       `(?:tell|say to) (?:her|him|them|${YOUR} ${PARENT}s?) (?:${YOURE()}|${YOU} (?:are|were|r|was)|ur) (?:at|with|staying|sleeping|going to)`,
       `(?:cover|covers|covering) for ${YOU}`,
+      `(?:doesnt|dont|does not|do not|dont even) need to know`,
+      `(?:dont|do not|never) (?:go )?(?:announcing|announce|bragging about|brag about|flex|flexing|stream|streaming|post|posting|screenshot|screenshotting) (?:it|this|that|about (?:it|this|us|me))`,
+      `our (?:little |lil |special )?thing`,
+      `(?:save|put|store) (?:it|me|my number|my contact|the number|this number) (?:under|as) (?:a |an )?(?:friend|fake|different|another|girls?|other|random)`,
+      `so (?:${YOUR}|the) (?:${PARENT}|brother|sister|family)s? (?:doesnt|dont|wont|cant|does not|do not|will not|cannot|wouldnt) (?:hear|see|notice|know|find out|check|wonder|get suspicious)`,
+      `(?:put|keep|turn) ${YOUR} (?:phone|volume|sound|ringer) (?:on )?(?:silent|low|off|down|mute)`,
+      `(?:nobody|no one|noone) else (?:gets? (?:in|to see|to know)|can see|will see|has to know|needs to know|sees)`,
+      `(?:${PARENT}s?|they|nobody|no one) (?:doesnt|dont|wont|does not|do not|will not) check`,
+      `(?:no need|(?:${YOU} )?(?:dont|do not) need|(?:${YOU} )?(?:dont|do not) have) to (?:bring (?:it|this|that) up|bring up|say (?:its|it was|that its) me)`,
     ],
     es: [
       'no (?:se lo |le |les )?(?:digas|cuentes|ensenes) (?:a nadie|nada|a tus padres|a tu (?:mama|papa|madre|padre))',
@@ -161,6 +183,10 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'no (?:hace falta|tienes que|necesitas) (?:que )?(?:se lo |le |les )?(?:digas|decir|contar|cuentes)',
       '(?:diles|dile) que (?:estas|vas a estar|te quedas) (?:en casa de|con)',
       'no (?:les |le |se lo )?(?:comentes|menciones)',
+      'no hace falta (?:avisar|molestar|preguntar|decir|contar)\\w*',
+      'no (?:se lo |le |les )?(?:contas|contes|decis)',
+      '(?:es|sera|este es) nuestro (?:trato|secreto|acuerdo)',
+      '(?:que )?nadie (?:mas )?(?:lo )?(?:vea|sepa|se entere)',
     ],
     de: [
       'sag (?:es |das )?(?:niemandem|keinem|deinen eltern|deiner mutter|deinem vater|deiner mama|deinem papa)',
@@ -173,6 +199,10 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'unter uns',
       '(?:muss|braucht|soll) (?:ja )?(?:keiner|niemand) (?:zu )?(?:wissen|erfahren)',
       'sag (?:ihr|ihm|ihnen|deinen eltern|deiner mutter|deinem vater) (?:du bist|du warst|dass du) (?:bei|mit)',
+      'kein wort (?:zu|an) (?:niemandem|irgendwem|jemandem|deinen eltern|deiner mama|deinem papa)',
+      'musst (?:ja |es |das )?(?:nicht|niemandem) (?:sagen|erzahlen)',
+      'sag (?:einfach )?(?:du pennst|du schlafst|du ubernachtest|du bist) bei',
+      '(?:damit|dass) (?:sie|er|deine eltern|deine mama|dein papa) (?:sich )?(?:nicht|nichts) (?:wundert|wundern|merkt|merken|mitbekommt|sieht)',
     ],
   },
   'isolation-probe': {
@@ -193,6 +223,21 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `(?:do|does) ${YOUR} ${PARENT}s? (?:ever |even |actually |really |still )?(?:check|read|look at|look through|go through|read through|monitor|see|know about|know)`,
       `(?:when|once|after) (?:they|${YOUR} ${PARENT}s?|every ?one|everyone)(?:re| are| r|s)? (?:asleep|sleeping|in bed|gone|out|at work|not home)`,
       `(?:after|when|once|while) ${YOUR} ${PARENT}s? (?:go|goes|are|r|have gone|has gone|is|went) (?:to bed|to sleep|asleep|sleeping|out|away)`,
+      `${YOUR} ${PARENT}s? (?:let|lets|allow|allows) ${YOU}`,
+      `(?:nobody|no one|noone) (?:hovering|watching|checking|around|home)`,
+      `(?:are|r|is) ${YOUR} ${PARENT}s? (?:strict|chill|cool|relaxed|around much|home much|overprotective)`,
+      `(?:she|he|they|adults|grown ?ups|parents|${YOUR} ${PARENT}s?) (?:dont|doesnt|do not|does not|never|wouldnt|would not|wont|cant) (?:get it|get us|get this|understand (?:us|this|it|${YOU}))`,
+      `(?:adults|grown ?ups|parents|people) (?:get|are|would get) (?:so |really )?(?:weird|funny|strange|judgy|mad|paranoid) about`,
+      `(?:im|i am|i m) the only (?:one|person) (?:who|that) (?:actually |really |truly )?(?:cares|gets|understands|loves|listens)`,
+      `${YOU} (?:dont|do not) need (?:them|those|anyone|anybody|ur friends|${YOUR} friends|other people)`,
+      `i (?:dont|do not) (?:like|want) ${YOU} (?:talking|hanging|texting|chatting) (?:to|with|out)`,
+      `what we have is (?:special|different|rare|real)`,
+      `(?:friendships?|relationships?|things?|connections?) like ours`,
+      `(?:lock|close|shut) ${YOUR} (?:bedroom )?door`,
+      `(?:wait|until|till|til) (?:${YOUR} ${PARENT}s?|they|everyone|every1) (?:are|r|is|go|goes|fall|falls) (?:asleep|to bed|to sleep|out|gone)`,
+      `(?:use|on|from) ${YOUR} own (?:phone|laptop|tablet|device|computer)`,
+      `(?:do|have) ${YOU} (?:got |have )?${YOUR} own (?:phone|room|bedroom|laptop|tablet)`,
+      `${YOURE()} (?:on ${YOUR} own|by ${YOUR}self|alone|home alone) (?:most|a lot|every|all|after)`,
     ],
     es: [
       'estas (?:sola|solo|solita|solito)',
@@ -206,6 +251,12 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'cuando tus (?:padres|papas) (?:esten|se) (?:dormidos|duerman|vayan|vayan a dormir)',
       '(?:tus padres|tu (?:mama|papa|madre|padre)) (?:te )?(?:revisan|leen|miran|ven|checan|controlan) (?:el |tu )?(?:celular|movil|telefono|mensajes|chats)',
       'cuando (?:todos|ellos|tus padres) (?:esten|estan) dormidos',
+      '(?:tenes|tienes) (?:pieza|cuarto|habitacion|celu|celular|movil) (?:propi[oa]|para (?:vos|ti) sol[oa])',
+      'tus (?:viejos|papas|padres) (?:te )?(?:miran|revisan|controlan|ven|leen)',
+      '(?:son|estan) tus (?:padres|papas|viejos) (?:muy )?(?:estrictos|encima)',
+      'nadie te (?:controla|vigila|corta)',
+      '(?:tus padres|tus viejos|ellos|ella|el) no (?:te )?(?:entienden|entiende|lo entienden)',
+      '(?:soy|yo soy) (?:el|la) unic[oa] (?:que|quien) (?:te )?(?:entiende|quiere|escucha|cuida)',
     ],
     de: [
       'bist du (?:allein|alleine|ganz allein)',
@@ -218,6 +269,11 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'ist (?:noch )?jemand (?:bei dir|zu hause|da)',
       '(?:gucken|schauen|sehen|lesen|kontrollieren|checken) (?:deine eltern|deine mama|dein papa|deine mutter|dein vater)',
       'wenn (?:die|deine eltern|sie|alle) (?:schon )?(?:schlafen|weg sind|nicht da sind|im bett sind)',
+      'bist du (?:abends |oft |viel |nachmittags |meistens |dann )*(?:allein|alleine)',
+      '(?:sind|ist) (?:deine eltern|deine mama|dein papa|deine mutter|dein vater) (?:sehr |eher )?(?:streng|oft weg|viel weg)',
+      '(?:die|sie) verstehen (?:halt |einfach |eh |dich )*nicht',
+      'hast du (?:ein |einen )?(?:eigenes|eigenen) (?:zimmer|handy|laptop)',
+      '(?:ich bin|bin) (?:der|die) einzige,? (?:der|die) dich versteht',
     ],
   },
   'media-request': {
@@ -225,13 +281,14 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `(?:send|snap|show|give|post|dm|sent) (?:me |us )?(?:a |an |some |another |more |${YOUR} |a few |a cute |a quick |one more )?(?:face |body |full body |cute |new |private |real )?${MEDIA}`,
       `(?:can|could|may|wanna|want to|let) (?:i|me|we) (?:see|have|get) (?:a |some |another |more |${YOUR} )?(?:${MEDIA}|${YOU}|body|face)`,
       `(?:turn|put|switch|get) (?:on )?(?:${YOUR}|the|a) (?:cam|webcam|camera)`,
-      '(?:cam|webcam|camera) on',
+      '(?:cams?|webcams?|cameras?) on',
       '(?:on|get on|go on|hop on) (?:cam|webcam)',
       '(?:video ?call|vc|facetime|video chat|cam chat|cam2cam|c2c)',
       `(?:do|have) ${YOU} (?:have |got )?(?:a |any )?(?:cam|webcam|${MEDIA})`,
       `show me (?:${YOUR}|what|${YOU}|ur)`,
       `(?:pic|photo|picture|${MEDIA}) of ${YOUR}?(?:self|${YOU})`,
       'i (?:wanna|want to|need to|gotta) see (?:you|u|ur|your|more)',
+      `(?:stream|live|show|call|dance) (?:just |only )for me`,
     ],
     es: [
       '(?:mandame|enviame|pasame|manda|envia|muestrame|ensename|mandas|envias) (?:una |un |unas |unos |otra |mas |tu )?(?:foto|fotos|video|videos|selfie)',
@@ -239,6 +296,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'videollamada',
       'quiero verte',
       'foto tuya',
+      '(?:vivo|directo|live|stream|show) (?:solo |solamente )?para mi',
     ],
     de: [
       '(?:schick|sende|zeig|schickst) (?:mir |du mir )?(?:ein |eine |mal |noch |paar |ein paar |nochmal )*(?:foto|fotos|bild|bilder|selfie|video|videos)',
@@ -247,6 +305,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'videochat',
       '(?:ich will|will) dich sehen',
       'foto von dir',
+      '(?:live|stream|show|video) (?:nur )?fur mich',
     ],
   },
   meeting: {
@@ -265,6 +324,9 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `come (?:and )?see me`,
       `(?:come|be) alone`,
       `(?:dont|do not) bring (?:anyone|anybody|any ?1|ur friends|${YOUR} friends)`,
+      `(?:come|stop) (?:by|over|round) (?:to )?(?:my|to my) (?:place|house|flat|apartment)`,
+      `i can (?:take|bring|drive) ${YOU} (?:to|there|home|with me)`,
+      `(?:im|i am|ill be|i will be|i m) (?:\\w+ ){0,3}(?:in ${YOUR} (?:area|town|city|neighborhood|neighbourhood)|near ${YOU}|nearby)`,
     ],
     es: [
       '(?:vernos|conocernos) en persona',
@@ -277,6 +339,11 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'escapate',
       'ven sol[oa]',
       'no traigas a nadie',
+      '(?:ven|vente|veni|venite) a (?:verlo|verla|verme|mi casa|casa)',
+      'te espero',
+      'puerta de atras',
+      '(?:te llevo|te puedo llevar)',
+      '(?:estoy|voy a estar) (?:\\w+ ){0,3}(?:en tu (?:ciudad|zona|barrio)|cerca de (?:ti|vos))',
     ],
     de: [
       '(?:treffen|kennenlernen) wir uns',
@@ -290,6 +357,10 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'uns treffen',
       'komm (?:allein|alleine)',
       'bring (?:niemanden|keinen) mit',
+      '(?:ich kann|kann ich) dich (?:\\w+ ){0,3}(?:mitnehmen|abholen|hinfahren|fahren)',
+      'hotel\\w*',
+      '(?:komm|kommst) (?:doch )?(?:zu mir|vorbei)',
+      '(?:bin|komme) (?:\\w+ ){0,3}in deiner (?:stadt|nahe|gegend)',
     ],
   },
   'gift-offer': {
@@ -312,11 +383,16 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'pavos',
       'tarjeta (?:regalo|de regalo)',
       '(?:quieres|te gustaria) (?:dinero|robux|pavos|un regalo|gemas|skins)',
+      'te (?:compre|regale|pague)',
+      '(?:mas )?regalos',
+      '(?:te puedo|puedo) (?:mandar|regalar|comprar)',
     ],
     de: [
       'ich (?:kauf|kaufe|schenk|schenke|schick|gebe|geb|spendier) dir',
       '(?:gutschein|guthaben|geschenkkarte|geschenkcode)',
       '(?:willst du|mochtest du) (?:geld|robux|vbucks|ein geschenk|skins)',
+      '(?:ticket|tickets|das|die karte|eintritt) (?:zahl|bezahl|ubernehm)\\w* ich',
+      'ich (?:zahl|bezahl|ubernehm)\\w* (?:das|dein|dir|die|alles)',
     ],
   },
   flattery: {
@@ -365,6 +441,8 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `sleep (?:with|together)`,
       'shower together',
       `(?:take|took) (?:it|ur|your|them|everything|clothes) off`,
+      `(?:grown ?up|adult|mature|18\\+) (?:jokes|stuff|things|content|games|worlds?|videos)`,
+      `(?:wear|put on) something (?:comfy|cute|special|tight|short|revealing|sexy|nice for me)`,
     ],
     es: ['sexo', 'sexy', 'desnud\\w*', 'ropa interior', 'sosten', 'bragas', 'calzones', 'tetas', 'excitad\\w*', 'cachond\\w*', 'virgen', 'tocarte', 'que llevas puesto', 'tu cuerpo', 'en la cama', 'quitate (?:la ropa|todo)'],
     de: ['nackt', 'sex', 'sexy', 'unterwasche', 'bh', 'hoschen', 'titten', 'erregt', 'jungfrau', 'dich anfassen', 'was hast du an', 'dein korper', 'im bett', 'zieh dich aus'],
@@ -436,6 +514,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       // What a parent or guardian tells a child who is home alone: protect, not isolate.
       '(?:lock|dont open|do not open|dont answer|do not answer) the (?:front )?door',
       '(?:dinner|food|lunch|pasta|pizza|soup) is (?:in the (?:fridge|oven|microwave)|ready)',
+      `${NOT_POSSESSED}(?:mom|mum|mommy|mummy|mama|dad|papa|grandma|granny|nana|grandpa|grandad|auntie|aunty)[!.?]*$`,
     ],
     es: [
       '(?:hola|gracias|si|vale|ok|te quiero|adios|buenas noches|perdon|bueno) (?:mama|mami|papa|papi|abuela|abuelo|abue|tia|tio)',
@@ -445,6 +524,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'cierra la puerta con llave',
       'hay comida en la nevera',
       '^(?:mama|mami|papa|papi|abuela|abuelo|abue|tia|tio)[,!]? (?:ya|no|si|puedo|donde|cuando|que|vale|ok|gracias|te)\\b',
+      `${NOT_POSSESSED}(?:mama|mami|papa|papi|abuela|abuelo|abue|yaya|tita|tito)[!.?]*$`,
     ],
     de: [
       '(?:hallo|hi|danke|ja|nein|ok|okay|hab dich lieb|tschuss|gute nacht|sorry|gut) (?:mama|mami|papa|papi|oma|opa|tante|onkel)',
@@ -453,6 +533,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       '(?:schliess|sperr) die (?:tur|haustur) ab',
       'mach (?:niemandem )?die tur nicht auf',
       '^(?:mama|mami|papa|papi|oma|opa|tante|onkel)[,!]? (?:ich|wir|kann|wo|wann|was|ok|okay|ja|nein|danke|bitte)\\b',
+      `${NOT_POSSESSED}(?:mama|mami|papa|papi|oma|opa|omi|opi)[!.?]*$`,
     ],
   },
   'kin-reference': {

@@ -93,6 +93,8 @@ describe('extractMessageSignals', () => {
     expect(sig("it's mum's birthday on saturday").cues).toContain('kin-reference');
     expect(sig('is your mum home').cues).not.toContain('kin-reference');
     expect(sig('dad we know what ur car looks like').cues).toContain('family-context');
+    expect(sig('ya lo séee mamá').cues).toContain('family-context');
+    expect(sig('im at the park with my mum').cues).not.toContain('family-context');
   });
 
   it.each(POSITIVE)('%s in "%s"', (type, text) => {
