@@ -540,9 +540,11 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
     en: [
       '(?<!(?:your|ur|yo|my|his|her|their|a|the|ya|yr) )(?:mum|mom|dad|grandad|granddad|grandpa|grandma|granny|nana|nan|auntie \\w+|aunt \\w+|uncle \\w+)(?: and (?:i|me|dad|mum|mom))? (?:says|said|wants|will|gave|sends|sent|loves|misses|has|had|is making|can|knows|is picking|picks|got)',
       '(?<!(?:your|ur|yo|my|his|her|their|a|the) )(?:mums|moms|dads|grandmas|grandads|nanas) (?:birthday|present|surprise|party|cake)',
+      // "don't tell dad", "ask mum": a parent named as the speaker's own, not "your dad".
+      '(?:tell|ask|show|call|text|wake|help|surprise) (?:mum|mom|dad|grandma|grandad|grandpa|nana|granny)(?![a-z])',
     ],
-    es: ['(?<!(?:tu|su|mi) )(?:mama|papa|la abuela|el abuelo|la tia \\w+|el tio \\w+) (?:dice|dijo|quiere|te manda|te envia|tiene|te quiere)', '(?:el )?cumpleanos de (?:mama|papa|la abuela|el abuelo)'],
-    de: ['(?<!(?:deine|dein|meine|mein|seine|ihre) )(?:mama|papa|oma|opa|tante \\w+|onkel \\w+) (?:sagt|hat gesagt|will|mochte|schickt|hat|freut sich)', '(?:mamas|papas|omas|opas) geburtstag'],
+    es: ['(?<!(?:tu|su|mi) )(?:mama|papa|la abuela|el abuelo|la tia \\w+|el tio \\w+) (?:dice|dijo|quiere|te manda|te envia|tiene|te quiere)', '(?:el )?cumpleanos de (?:mama|papa|la abuela|el abuelo)', '(?:digas|decirle|preguntale|pregunta|dile|cuentes) a (?:mama|papa|la abuela|el abuelo)(?![a-z])'],
+    de: ['(?<!(?:deine|dein|meine|mein|seine|ihre) )(?:mama|papa|oma|opa|tante \\w+|onkel \\w+) (?:sagt|hat gesagt|will|mochte|schickt|hat|freut sich)', '(?:mamas|papas|omas|opas) geburtstag', '(?:sag|frag|erzahl|zeig)\\w* (?:es |das )?(?:mama|papa|oma|opa)(?![a-z])'],
   },
   'supervision-present': {
     en: [

@@ -92,6 +92,8 @@ describe('extractMessageSignals', () => {
     expect(sig('Grandad wants to see it').cues).toContain('kin-reference');
     expect(sig("it's mum's birthday on saturday").cues).toContain('kin-reference');
     expect(sig('is your mum home').cues).not.toContain('kin-reference');
+    expect(sig('dont tell dad i dented the car').cues).toContain('kin-reference');
+    expect(sig('dont tell your dad').cues).not.toContain('kin-reference');
     expect(sig('dad we know what ur car looks like').cues).toContain('family-context');
     expect(sig('ya lo séee mamá').cues).toContain('family-context');
     expect(sig('im at the park with my mum').cues).not.toContain('family-context');
