@@ -45,6 +45,13 @@ export const AGE_PRIORS = {
   family: -2.5,
   /** Parents or guardians explicitly included ("parents are cc'd"). */
   supervision: -1.5,
+  /**
+   * The subject (an adult) named a relative as their own ("don't tell dad", "grandad wants to see
+   * it"). Weaker than a family cue: a neighbour may say "mum" too.
+   */
+  kinReference: -1.0,
+  /** The secret in the conversation is a surprise for someone else ("surprise party for your mum"). */
+  thirdPartySurprise: -1.0,
 } as const;
 
 export type AgeReason = keyof typeof AGE_PRIORS;
@@ -81,7 +88,7 @@ export interface PriorResult {
 export function agePrior(
   subject: AgeFacts,
   others: readonly AgeFacts[],
-  cues: { readonly family: boolean; readonly supervision: boolean },
+  cues: { readonly family: boolean; readonly supervision: boolean; readonly kinReference?: boolean; readonly surprise?: boolean },
 ): PriorResult {
   const reasons: AgeReason[] = [];
   const add = (r: AgeReason): void => {
@@ -123,6 +130,8 @@ export function agePrior(
   }
   if (cues.family) add('family');
   if (cues.supervision) add('supervision');
+  if (cues.kinReference === true && !cues.family) add('kinReference');
+  if (cues.surprise === true) add('thirdPartySurprise');
   let value = 0;
   for (const r of reasons) value += AGE_PRIORS[r];
   return { value, reasons };

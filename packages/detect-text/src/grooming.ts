@@ -76,6 +76,8 @@ export type ParticipantState = {
   /** Cached age/context prior and the context version it was computed for. */
   prior: number;
   pv: number;
+  /** This participant (an adult account) named a relative as their own; absent in older states. */
+  kin?: boolean;
 };
 
 export type GroomingState = {
@@ -87,6 +89,8 @@ export type GroomingState = {
   alertAt: number | null;
   family: number;
   supervision: number;
+  /** Messages that named a surprise for someone else; absent in older states. */
+  surprise?: number;
   /** Bumped whenever age facts or context cues change, invalidating cached priors. */
   ctx: number;
   /** The most recent signals (at most `maxEvidence`), so an alert can be explained without a log. */
@@ -222,11 +226,11 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
   function priorFor(state: GroomingState, id: string): { value: number; reasons: readonly AgeReason[] } {
     const subject = Object.hasOwn(state.participants, id) ? state.participants[id] : undefined;
     if (subject === undefined || id === UNKNOWN) {
-      return agePrior({ age: null, declaredAge: null, band: null, statedAge: null }, [], { family: state.family > 0, supervision: state.supervision > 0 });
+      return agePrior({ age: null, declaredAge: null, band: null, statedAge: null }, [], { family: state.family > 0, supervision: state.supervision > 0, surprise: (state.surprise ?? 0) > 0 });
     }
     const others: AgeFacts[] = [];
     for (const [oid, o] of Object.entries(state.participants)) if (oid !== id && oid !== UNKNOWN) others.push(facts(o));
-    return agePrior(facts(subject), others, { family: state.family > 0, supervision: state.supervision > 0 });
+    return agePrior(facts(subject), others, { family: state.family > 0, supervision: state.supervision > 0, kinReference: subject.kin === true, surprise: (state.surprise ?? 0) > 0 });
   }
 
   function riskOf(state: GroomingState, id: string, p: ParticipantState): number {
@@ -311,10 +315,17 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
     }
     for (const cue of found.cues) {
       if (cue === 'family-context' && state.family++ === 0) state.ctx += 1;
-      // A relative named without "your" ("grandad wants to see it") says the speaker is family only
-      // when an adult account says it: children talk about "mum" to anyone.
-      if (cue === 'kin-reference' && isPlatformAdult(facts(p)) && state.family++ === 0) state.ctx += 1;
+      // A relative named without "your" ("grandad wants to see it") lowers the speaker's own risk,
+      // and only when an adult account says it: children talk about "mum" to anyone.
+      if (cue === 'kin-reference' && p.kin !== true && isPlatformAdult(facts(p))) {
+        p.kin = true;
+        state.ctx += 1;
+      }
       if (cue === 'supervision-present' && state.supervision++ === 0) state.ctx += 1;
+      if (cue === 'third-party-surprise') {
+        if ((state.surprise ?? 0) === 0) state.ctx += 1;
+        state.surprise = (state.surprise ?? 0) + 1;
+      }
     }
     // An adult account that declares or states a child's age is posing as a peer: report it once.
     let impersonationNow = false;

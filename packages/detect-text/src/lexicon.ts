@@ -31,7 +31,9 @@ export type SignalType = (typeof SIGNAL_TYPES)[number];
 // `kin-reference` is a family member named without a possessive ("mum has the code", "grandad wants
 // to see it"): how relatives talk to a child of their own family. It counts only when an adult
 // account says it (grooming.ts), because children say "mum says" to anyone.
-export const CONTEXT_CUES = ['family-context', 'supervision-present', 'kin-reference'] as const;
+// `third-party-surprise`: the secret is a present or party for someone else ("surprise party for your
+// mum"), the commonest innocent reason an adult asks a child to keep a secret.
+export const CONTEXT_CUES = ['family-context', 'supervision-present', 'kin-reference', 'third-party-surprise'] as const;
 export type ContextCue = (typeof CONTEXT_CUES)[number];
 
 const YOU = '(?:you|u|ya|yu|yall)';
@@ -115,6 +117,8 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `(?:make|create|get|set up) (?:a |an )?(?:new|second|secret|separate|private|other) (?:account|acc|one|profile|snap|discord|insta)`,
       `(?:private|priv) (?:instances?|server|channel|room|world)`,
       `${YOU} (?:got|have|on|use) (?:${STRONG_APPS}|snap)(?: or (?:${STRONG_APPS}|snap))?`,
+      `(?:roblox|discord|the app|this app|the game|this game|the chat|this chat|the site|this site|here|it) (?:keeps |always )?(?:blocks|blocking|censors|censoring|tags|tagging|filters|filtering|bans|deletes) (?:\\w+ ){0,2}(?:links|numbers|words|everything|stuff|what i)`,
+      `(?:${STRONG_APPS}|snap|sc) then`,
     ],
     es: [
       '(?:agregame|anademe|escribeme|hablame|mandame un mensaje|llamame|sigueme) (?:en|al|por)',
@@ -127,6 +131,8 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       '(?:bajate|descargate|descarga|instala|instalate) (?:el |la )?(?:telegram|whatsapp|discord|snap|snapchat|signal|kik)',
       'te paso mi (?:telegram|whatsapp|whats|snap|insta|discord|numero|cel)',
       'por (?:privado|priv|md|dm)',
+      '(?:por|al|el|revisa el|mira el) (?:interno|privado|dm|md)',
+      '(?:me )?(?:contestai|contestas|contesta|respondeme|escribime|escribeme) (?:alla|por alla|ahi|en (?:whatsapp|telegram|insta|discord))',
     ],
     de: [
       '(?:add|adde|schreib|folg) (?:mich|mir) (?:auf|bei|in|uber)',
@@ -172,6 +178,10 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `(?:nobody|no one|noone) else (?:gets? (?:in|to see|to know)|can see|will see|has to know|needs to know|sees)`,
       `(?:${PARENT}s?|they|nobody|no one) (?:doesnt|dont|wont|does not|do not|will not) check`,
       `(?:no need|(?:${YOU} )?(?:dont|do not) need|(?:${YOU} )?(?:dont|do not) have) to (?:bring (?:it|this|that) up|bring up|say (?:its|it was|that its) me)`,
+      `(?:dont|do not|never|best not|better not) (?:to )?mention (?:\\w+ ){0,3}to (?:${YOUR} ${PARENT}s?|anyone|anybody|her|him|them)`,
+      `(?:dont|do not) say (?:anything|nothing|a word) (?:about (?:it|this|us|me) )?(?:on here|in here|to (?:anyone|${YOUR}|the mods))`,
+      `(?:just )?say ${YOURE()} (?:at|with|staying|sleeping)`,
+      `tell (?:her|him|them|people|everyone|${YOUR} ${PARENT}s?) (?:im|i am) (?:${YOUR}|a) (?:cousin|brother|uncle|friend|sister|tutor|coach)`,
     ],
     es: [
       'no (?:se lo |le |les )?(?:digas|cuentes|ensenes) (?:a nadie|nada|a tus padres|a tu (?:mama|papa|madre|padre))',
@@ -187,6 +197,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'no (?:se lo |le |les )?(?:contas|contes|decis)',
       '(?:es|sera|este es) nuestro (?:trato|secreto|acuerdo)',
       '(?:que )?nadie (?:mas )?(?:lo )?(?:vea|sepa|se entere)',
+      'no (?:le |les |se lo )?(?:digai|contis|contai|cuentis)',
     ],
     de: [
       'sag (?:es |das )?(?:niemandem|keinem|deinen eltern|deiner mutter|deinem vater|deiner mama|deinem papa)',
@@ -238,6 +249,9 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `(?:use|on|from) ${YOUR} own (?:phone|laptop|tablet|device|computer)`,
       `(?:do|have) ${YOU} (?:got |have )?${YOUR} own (?:phone|room|bedroom|laptop|tablet)`,
       `${YOURE()} (?:on ${YOUR} own|by ${YOUR}self|alone|home alone) (?:most|a lot|every|all|after)`,
+      `(?:${YOU} know )?what (?:parents|adults|grown ?ups|mums|moms|dads) are like`,
+      `(?:mods|moderators|admins) (?:get|are|would get) (?:so |really )?(?:weird|funny|strict|mad|nosy)`,
+      `(?:all )?on ${YOUR} own (?:this|tonight|today|again|most|every|all|after|til|till|until)`,
     ],
     es: [
       'estas (?:sola|solo|solita|solito)',
@@ -274,6 +288,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       '(?:die|sie) verstehen (?:halt |einfach |eh |dich )*nicht',
       'hast du (?:ein |einen )?(?:eigenes|eigenen) (?:zimmer|handy|laptop)',
       '(?:ich bin|bin) (?:der|die) einzige,? (?:der|die) dich versteht',
+      '(?:eltern|mama|papa|mutter|vater) (?:mussen|muss|brauchen|braucht|mond|muend) (?:das |es )?(?:nicht|nid|nit) (?:wissen|wusse|wuesse|erfahren)',
     ],
   },
   'media-request': {
@@ -327,6 +342,9 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `(?:come|stop) (?:by|over|round) (?:to )?(?:my|to my) (?:place|house|flat|apartment)`,
       `i can (?:take|bring|drive) ${YOU} (?:to|there|home|with me)`,
       `(?:im|i am|ill be|i will be|i m) (?:\\w+ ){0,3}(?:in ${YOUR} (?:area|town|city|neighborhood|neighbourhood)|near ${YOU}|nearby)`,
+      `meet (?:properly|for real|irl|in person|up properly)`,
+      `(?:ill|i will|i can|let me|i could) take ${YOU} (?:for|to) (?:a |some )?\\w+`,
+      `come (?:over|round|by) (?:whenever|anytime|any time|after school|tonight|later|after tea)`,
     ],
     es: [
       '(?:vernos|conocernos) en persona',
@@ -377,6 +395,8 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `(?:extra|spare|free) (?:code|key|skin|bundle|pass|card)s?`,
       `(?:phone|mobile) (?:credit|top ?up|topup)`,
       `after (?:everything|all) (?:i(?:ve)? )?(?:did|done|gave|bought|got|spent) (?:for |on )?${YOU}`,
+      `buying ${YOU}`,
+      `(?:top|topped) (?:it |${YOUR} phone |you )?up`,
     ],
     es: [
       'te (?:regalo|compro|mando|envio|doy|pago|regalare|comprare)',
@@ -464,6 +484,8 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       `if ${YOU} (?:tell|block|report) (?:anyone|me|${YOUR}|any1)`,
       `(?:or|otherwise|else) ${YOUR} (?:friends|classmates|class|school|parents|family|followers|teachers) (?:get|gets|see|sees|will (?:get|see))`,
       'paysafe ?cards?',
+      `(?:screenshots?|a list|list) of (?:all )?(?:${YOUR} )?(?:followers|friends|contacts|follower list|friends list|followers list)`,
+      `(?:${YOUR}|the) (?:followers|follower|friends|friend) list`,
     ],
     es: [
       '(?:voy a|lo voy a|las voy a|los voy a) (?:publicar|subir|mandar|ensenar|compartir|pasar)(?: \\w+){0,3} (?:a (?:todos|tus)|en)',
@@ -474,6 +496,8 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'te vas a arrepentir',
       'si le dices a (?:alguien|tus padres)',
       '(?:o|si no) (?:tus|todos tus) (?:amigos|companeros|padres) (?:las |los |lo )?(?:ven|veran|reciben)',
+      '(?:capturas|screenshots?|lista) de (?:todos )?(?:tus )?(?:seguidores|amigos|contactos)',
+      '(?:todavia |aun )?tengo (?:la|tu|esa|el|tus|esas) (?:foto|fotos|video|videos)',
     ],
     de: [
       '(?:ich zeige|ich schicke|ich poste|ich verbreite|ich teile|ich schick)(?: \\w+){0,3} (?:deinen eltern|allen|deinen freunden|im internet|online|deiner schule)',
@@ -486,6 +510,11 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       '(?:sonst|ansonsten) (?:\\w+ ){0,3}(?:kriegen|bekommen|sehen|kriegt|bekommt|sieht)',
       '(?:schick|stell|poste|zeig) ich (?:sie|die|das|es|alles) (?:\\w+ )?(?:raus|rum|online|ins netz|allen)',
       'paysafe ?cards?',
+      'ich (?:\\w+ ){0,2}(?:bild|bilder|foto|fotos|video|videos|screenshots?) (?:noch )?(?:hab|habe|gespeichert)',
+      'ich (?:habe|hab) (?:noch )?(?:deine|die|das|dein|alle|dieses) (?:bilder|bild|fotos|foto|videos|video)',
+      'oder ich (?:schick|zeig|poste|stell|teil|leak)\\w*',
+      '(?:gehts|geht es|geht das|gehen die|gehen sie) (?:\\w+ )?raus',
+      'screenshots? (?:von|deiner|deines) (?:\\w+ )?(?:followerliste|follower|freunde|freundesliste|kontakte)',
     ],
   },
   'age-peer-impersonation': {
@@ -503,9 +532,12 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
   },
   'family-context': {
     en: [
-      '(?:hi|hey|hello|ok|okay|k|kk|thanks|thank you|thx|ty|love you|luv u|love u|bye|yes|yeah|no|sure|night|goodnight|morning|sorry|fine)(?: so much| sm| soo much| lots| loads| a lot)? (?:mom|mum|mommy|mummy|mama|dad|papa|grandma|granny|nana|nan|grandpa|grandad|granddad|gramps|auntie|aunty|aunt|uncle|godmother|godfather)',
+      '(?:hi|hey|hello|thanks|thank you|thx|ty|love you|luv u|love u|bye|night|goodnight|morning|sorry)(?: so much| sm| soo much| lots| loads| a lot)? (?:mom|mum|mommy|mummy|mama|dad|papa|grandma|granny|nana|nan|grandpa|grandad|granddad|gramps|auntie|aunty|aunt|uncle|godmother|godfather)',
+      // A reply word then a kin word is an address only when the message ends there ("ok mum"),
+      // not in "yeah dad won't top it up".
+      '(?:ok|okay|k|kk|yes|yeah|yep|no|nope|sure|fine) (?:mom|mum|mommy|mummy|mama|dad|papa|grandma|granny|nana|nani|nan|grandpa|grandad|granddad|auntie|aunty|uncle)(?:(?: \\w+)?(?:[!.?,]|$)| (?:love|luv|xx?|bye|thanks|thank|see (?:you|u|ya)|ill|i will|will do|coming|on my way|omw)\\b)',
       '(?:love|xo|xoxo|hugs) (?:mom|mum|dad|grandma|grandpa|nana|aunt \\w+|uncle \\w+|auntie)$',
-      '(?:its|this is|it is) (?:mom|mum|dad|grandma|grandpa|nana|your (?:aunt|uncle|grandma|grandpa|mom|dad|mum|nana))',
+      '(?:its|this is|it is) (?:mom|mum|dad|grandma|grandpa|grandad|granny|nana|nan|aunty|auntie|aunt|uncle|your (?:aunt|auntie|aunty|uncle|grandma|grandpa|grandad|mom|dad|mum|nana|cousin|godmother|godfather))',
       '(?:mom|dad|mum|grandma|grandpa) here',
       // Calling someone "dad"/"mum" at the start of a message: "dad we know what ur car looks like".
       '^(?:mom|mum|mommy|mummy|mama|dad|papa|grandma|granny|nana|nan|grandpa|grandad|granddad|auntie|aunty)[,!]? (?:we|i|im|can|could|pls|please|where|when|what|ok|okay|u|you|are|r|how|its|it|stop|yes|no|lol|omg|thanks|thank)\\b',
@@ -541,10 +573,30 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       '(?<!(?:your|ur|yo|my|his|her|their|a|the|ya|yr) )(?:mum|mom|dad|grandad|granddad|grandpa|grandma|granny|nana|nan|auntie \\w+|aunt \\w+|uncle \\w+)(?: and (?:i|me|dad|mum|mom))? (?:says|said|wants|will|gave|sends|sent|loves|misses|has|had|is making|can|knows|is picking|picks|got)',
       '(?<!(?:your|ur|yo|my|his|her|their|a|the) )(?:mums|moms|dads|grandmas|grandads|nanas) (?:birthday|present|surprise|party|cake)',
       // "don't tell dad", "ask mum": a parent named as the speaker's own, not "your dad".
-      '(?:tell|ask|show|call|text|wake|help|surprise) (?:mum|mom|dad|grandma|grandad|grandpa|nana|granny)(?![a-z])',
+      '(?:tell|ask|show|call|text|wake|help|surprise) (?:mum|mom|mummy|mommy|dad|grandma|grandad|grandpa|nana|nani|granny)(?![a-z])',
     ],
     es: ['(?<!(?:tu|su|mi) )(?:mama|papa|la abuela|el abuelo|la tia \\w+|el tio \\w+) (?:dice|dijo|quiere|te manda|te envia|tiene|te quiere)', '(?:el )?cumpleanos de (?:mama|papa|la abuela|el abuelo)', '(?:digas|decirle|preguntale|pregunta|dile|cuentes) a (?:mama|papa|la abuela|el abuelo)(?![a-z])'],
     de: ['(?<!(?:deine|dein|meine|mein|seine|ihre) )(?:mama|papa|oma|opa|tante \\w+|onkel \\w+) (?:sagt|hat gesagt|will|mochte|schickt|hat|freut sich)', '(?:mamas|papas|omas|opas) geburtstag', '(?:sag|frag|erzahl|zeig)\\w* (?:es |das )?(?:mama|papa|oma|opa)(?![a-z])'],
+  },
+  'third-party-surprise': {
+    en: [
+      `surprise (?:party |present |gift |cake |dinner )?for (?:(?:mum|mom|mummy|mommy|dad|daddy|grandma|grandpa|nana|nan|granny|grandad|auntie|aunty|uncle)|${YOUR} (?:(?:mum|mom|mummy|mommy|dad|daddy|grandma|grandpa|nana|nan|granny|grandad|auntie|aunty|uncle)|sister|brother|teacher|coach|cousin)|her|him|them)`,
+      `(?:(?:mum|mom|mummy|mommy|dad|daddy|grandma|grandpa|nana|nan|granny|grandad|auntie|aunty|uncle)s|${YOUR} (?:(?:mum|mom|mummy|mommy|dad|daddy|grandma|grandpa|nana|nan|granny|grandad|auntie|aunty|uncle)|sister|brother)s|her|his) (?:\\w+ )?(?:birthday|bday|anniversary|40th|50th|60th|70th|retirement) (?:party|present|gift|surprise|cake)`,
+      'surprise (?:party|40th|50th|60th|70th|birthday party)',
+      // A third person's birthday and a surprise in one message, either order.
+      `(?:(?:mum|mom|mummy|mommy|dad|daddy|grandma|grandpa|nana|nan|granny|grandad|auntie|aunty|uncle)s|${YOUR} (?:(?:mum|mom|mummy|mommy|dad|daddy|grandma|grandpa|nana|nan|granny|grandad|auntie|aunty|uncle)|sister|brother)s|her|his) (?:\\w+ )?(?:birthday|bday|anniversary|40th|50th|60th|70th)[^?]{0,80}surprise`,
+      `surprise[^?]{0,80}(?:(?:mum|mom|mummy|mommy|dad|daddy|grandma|grandpa|nana|nan|granny|grandad|auntie|aunty|uncle)s|${YOUR} (?:(?:mum|mom|mummy|mommy|dad|daddy|grandma|grandpa|nana|nan|granny|grandad|auntie|aunty|uncle)|sister|brother)s|her|his) (?:\\w+ )?(?:birthday|bday|anniversary|40th|50th|60th|70th)`,
+      `(?:throwing|planning|organising|organizing|doing) (?:${YOUR} (?:(?:mum|mom|mummy|mommy|dad|daddy|grandma|grandpa|nana|nan|granny|grandad|auntie|aunty|uncle)|sister|brother)|her|him|them) (?:a )?surprise`,
+    ],
+    es: [
+      '(?:sorpresa|regalo|fiesta) (?:sorpresa )?(?:para|a|de) (?:mama|papa|la abuela|el abuelo|tu (?:mama|papa|madre|padre|hermana|hermano|abuela|abuelo|tia|tio)|ella|el)',
+      'fiesta sorpresa',
+    ],
+    de: [
+      'uberraschung(?:sparty|sfeier|sgeschenk)? fur (?:mama|papa|oma|opa|deine (?:mama|mutter|oma|schwester|tante)|deinen (?:papa|vater|opa|bruder|onkel)|sie|ihn)',
+      '(?:uberraschungsparty|uberraschungsfeier)',
+      'zum geburtstag (?:von )?(?:mama|papa|oma|opa|deiner (?:mama|mutter|oma)|deinem (?:papa|vater|opa))',
+    ],
   },
   'supervision-present': {
     en: [

@@ -118,6 +118,17 @@ describe('grooming detector', () => {
     expect(stranger('mum says i cant talk long')).toBeCloseTo(stranger('i cant talk long'), 6);
   });
 
+  it('lowers only the speaker\'s risk for a relative named as their own, and less than a family cue', () => {
+    const neighbour = scoreConversation(conv([{ id: 'g', age: 51 }, { id: 'c', age: 12 }], [
+      ['g', 'all on your own this week? come over whenever'],
+      ['c', 'maybe'],
+      ['g', 'dont tell mum i spoil you, our little secret'],
+      ['g', 'best not mention it to her, she worries'],
+    ]));
+    expect(neighbour.participants['g']?.score ?? 0).toBeGreaterThan(0.5);
+    expect(neighbour.alert).toBe(true);
+  });
+
   it('recommends actions per message: warn a child about an adult pushing off-platform, hold severe messages', () => {
     const d = createGroomingDetector({ policy: { holdThreshold: 0.3, warnThreshold: 0.1 } });
     let state = d.init();

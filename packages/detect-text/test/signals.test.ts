@@ -74,6 +74,10 @@ const POSITIVE: [SignalType, string][] = [
   ['flattery', 'du bist echt fix für dein alter'],
   ['threat', '200 euro bis morgen, sonst kriegen deine klassenkameraden sie'],
   ['meeting', 'come alone, dont bring anyone'],
+  ['threat', 'du weißt dass ich das bild noch hab oder'],
+  ['threat', 'i have screenshots of your followers list'],
+  ['off-platform-move', 'this app blocks links & numbers so annoying'],
+  ['secrecy', "don't mention the top to your dad"],
 ];
 
 describe('extractMessageSignals', () => {
@@ -96,6 +100,10 @@ describe('extractMessageSignals', () => {
     expect(sig('dont tell your dad').cues).not.toContain('kin-reference');
     expect(sig('dad we know what ur car looks like').cues).toContain('family-context');
     expect(sig('ya lo séee mamá').cues).toContain('family-context');
+    expect(sig("yeah dad won't top it up").cues).not.toContain('family-context');
+    expect(sig('surprise party for your mum on saturday').cues).toContain('third-party-surprise');
+    expect(sig("it's mum's birthday and it's a surprise, don't tell her").cues).toContain('third-party-surprise');
+    expect(sig("it's a surprise between you and me").cues).not.toContain('third-party-surprise');
     expect(sig('im at the park with my mum').cues).not.toContain('family-context');
   });
 
