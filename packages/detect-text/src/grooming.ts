@@ -19,7 +19,7 @@ import { normalizeText, DEFAULT_MAX_SCORED_CHARS } from './normalize.js';
 import { extractMessageSignals } from './signals.js';
 import { SIGNAL_TYPES, type SignalType } from './lexicon.js';
 import { DENSITY_WINDOW, effectiveMessages, forEachHashedFeature } from './features.js';
-import { behaviourLogit, sigmoid, textTerm, type GroomingModel } from './model/model.js';
+import { behaviourLogit, platformTerm, sigmoid, textTerm, type GroomingModel } from './model/model.js';
 import { defaultModel } from './model/index.js';
 import { agePrior, isPlatformAdult, isPlatformMinor, type AgeFacts, type AgeReason } from './age-context.js';
 import { GROOMING_BENIGN_EXAMPLES } from './examples.js';
@@ -78,6 +78,8 @@ export type ParticipantState = {
   pv: number;
   /** This participant (an adult account) named a relative as their own; absent in older states. */
   kin?: boolean;
+  /** Running sum of the platform text model's weights over this participant's tokens. */
+  pt?: number;
 };
 
 export type GroomingState = {
@@ -193,6 +195,7 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
   const maxParticipants = options.maxParticipants ?? 256;
   const maxEvidence = Math.max(0, options.maxEvidence ?? 24);
   const persistence = Math.max(1, Math.floor(policy.persistence));
+  const platform = model.platform;
 
   function participant(state: GroomingState, key: string): ParticipantState {
     let p = Object.hasOwn(state.participants, key) ? state.participants[key] : undefined;
@@ -247,12 +250,26 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
     let modelTerm = COMBINATION.modelWeight * (cal.a * raw + cal.b);
     // With platform ages the behaviour and age evidence transfers; the text model, which learned a
     // 2004-2016 source's style, may nudge that evidence but never veto or create it on its own.
-    if (knowsAges(state, p)) modelTerm = Math.max(-COMBINATION.platformModelCap, Math.min(COMBINATION.platformModelCap, modelTerm));
-    const risk = sigmoid(modelTerm + p.tac + p.prior + COMBINATION.base);
+    let platformText = 0;
+    if (knowsAges(state, p)) {
+      modelTerm = Math.max(-COMBINATION.platformModelCap, Math.min(COMBINATION.platformModelCap, modelTerm));
+      // The platform text model tells adults who groom from the other adults who talk to children.
+      // It was trained on adults in conversations with a child, and speaks only for them.
+      if (platform !== undefined && isPlatformAdult(facts(p)) && withPlatformMinor(state, p)) platformText = platformTerm(platform, p.pt ?? 0, p.tokens);
+    }
+    const risk = sigmoid(modelTerm + p.tac + p.prior + COMBINATION.base + platformText);
     // Coercion must be repeated and dense (not two stray matches in a log of thousands of lines).
     const threats = p.counts[THREAT_INDEX] ?? 0;
     const coercion = threats >= COERCION_MESSAGES && threats >= effectiveMessages(p.n, p.tokens) / DENSITY_WINDOW && state.family === 0;
     return coercion ? Math.max(risk, COERCION_RISK) : risk;
+  }
+
+  /** Someone other than `subject` is a child by platform age or band. */
+  function withPlatformMinor(state: GroomingState, subject: ParticipantState): boolean {
+    for (const [key, o] of Object.entries(state.participants)) {
+      if (o !== subject && key !== UNKNOWN && isPlatformMinor(facts(o))) return true;
+    }
+    return false;
   }
 
   /** The platform told us the age of this participant and of someone else in the conversation. */
@@ -293,9 +310,19 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
     }
     let weightSum = 0;
     const w = model.text;
-    p.tokens += forEachHashedFeature(normalized, (b) => {
-      weightSum += w[b] ?? 0;
-    });
+    const pw = platform?.text;
+    if (pw === undefined) {
+      p.tokens += forEachHashedFeature(normalized, (b) => {
+        weightSum += w[b] ?? 0;
+      });
+    } else {
+      let platformSum = 0;
+      p.tokens += forEachHashedFeature(normalized, (b) => {
+        weightSum += w[b] ?? 0;
+        platformSum += pw[b] ?? 0;
+      });
+      p.pt = (p.pt ?? 0) + platformSum;
+    }
     p.text += weightSum;
     p.n += 1;
     const signals: DetectedSignal[] = [];
@@ -356,11 +383,12 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
       if (p.recent.length >= persistence || p.tokens >= policy.segmentTokens) {
         sustained = 1;
         for (const r of p.recent) if (r < sustained) sustained = r;
-        // With platform ages the text model is capped and cannot create evidence, so a risk that
-        // merely stays high after one tactic (a parent's "I'll pick you up at 6") ranks the
-        // participant but cannot alert: it stops just below the threshold until tactics show in
-        // `persistence` different messages.
-        if (p.tacticMessages < persistence && knowsAges(state, p)) sustained = Math.min(sustained, policy.threshold * BELOW_THRESHOLD);
+        // With platform ages the research text model is capped and cannot create evidence, so a
+        // risk that merely stays high after one tactic (a parent's "I'll pick you up at 6") ranks
+        // the participant but cannot alert: it stops just below the threshold until tactics show in
+        // `persistence` different messages. A platform text model, validated leave-one-author-out
+        // on modern conversations (scripts/train-platform.mjs), is evidence in its own right.
+        if (p.tacticMessages < persistence && knowsAges(state, p) && platform === undefined) sustained = Math.min(sustained, policy.threshold * BELOW_THRESHOLD);
       }
       if (p.tacticMessages >= persistence && p.risk > sustained) sustained = p.risk;
       if (sustained > p.peak) p.peak = sustained;

@@ -20,7 +20,7 @@ export * from './contact-risk.js';
 export * from './train.js';
 export * from './tactics.js';
 export * from './split.js';
-export { loadModel, packTextWeights, sigmoid, logit, type GroomingModel, type SerializedModel } from './model/model.js';
+export { loadModel, loadPlatformModel, platformTerm, packTextWeights, sigmoid, logit, type GroomingModel, type SerializedModel, type SerializedPlatformModel, type PlatformTextModel } from './model/model.js';
 export { defaultModel } from './model/index.js';
 
 import { createGroomingDetector } from './grooming.js';

@@ -41,6 +41,36 @@ export interface SerializedModel {
   readonly training: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * A second text model for conversations where the platform supplies ages: it tells an adult who is
+ * grooming a child from the other adults who talk to children (parents, coaches, relatives),
+ * trained on modern synthetic conversations written for the project by several authors
+ * (scripts/train-platform.mjs). Its calibrated log-odds are stacked onto the detector's risk with
+ * `weight` and `shift`, both fitted on leave-one-author-out scores.
+ */
+export interface SerializedPlatformModel {
+  readonly version: string;
+  readonly tokenPrior: number;
+  readonly textClip: number;
+  readonly bias: number;
+  readonly weightScale: number;
+  readonly indices: string;
+  readonly weights: string;
+  readonly weight: number;
+  readonly shift: number;
+  readonly training: Readonly<Record<string, unknown>>;
+}
+
+export interface PlatformTextModel {
+  readonly version: string;
+  readonly tokenPrior: number;
+  readonly textClip: number;
+  readonly bias: number;
+  readonly weight: number;
+  readonly shift: number;
+  readonly text: Float32Array;
+}
+
 export interface GroomingModel {
   readonly version: string;
   readonly tokenPrior: number;
@@ -52,6 +82,8 @@ export interface GroomingModel {
   readonly threshold: number;
   readonly text: Float32Array;
   readonly mask: number;
+  /** Present when a platform text model was trained (see SerializedPlatformModel). */
+  readonly platform?: PlatformTextModel;
 }
 
 function base64ToBytes(b64: string): Uint8Array {
@@ -68,20 +100,38 @@ function bytesToBase64(bytes: Uint8Array): string {
   return btoa(bin);
 }
 
-export function loadModel(data: SerializedModel): GroomingModel {
-  const size = 1 << data.hashBits;
+function unpackTextWeights(size: number, indices: string, weights: string, weightScale: number): Float32Array {
   const text = new Float32Array(size);
-  if (data.indices.length > 0) {
-    const idx = base64ToBytes(data.indices);
-    const w = base64ToBytes(data.weights);
+  if (indices.length > 0) {
+    const idx = base64ToBytes(indices);
+    const w = base64ToBytes(weights);
     const idxView = new DataView(idx.buffer, idx.byteOffset, idx.byteLength);
     const wView = new DataView(w.buffer, w.byteOffset, w.byteLength);
     const n = idx.byteLength / 4;
     for (let i = 0; i < n; i += 1) {
       const bucket = idxView.getUint32(i * 4, true);
-      if (bucket < size) text[bucket] = wView.getInt16(i * 2, true) * data.weightScale;
+      if (bucket < size) text[bucket] = wView.getInt16(i * 2, true) * weightScale;
     }
   }
+  return text;
+}
+
+/** Decodes a platform text model for the same hashing space as `hashBits`. */
+export function loadPlatformModel(data: SerializedPlatformModel, hashBits: number): PlatformTextModel {
+  return {
+    version: data.version,
+    tokenPrior: data.tokenPrior,
+    textClip: data.textClip,
+    bias: data.bias,
+    weight: data.weight,
+    shift: data.shift,
+    text: unpackTextWeights(1 << hashBits, data.indices, data.weights, data.weightScale),
+  };
+}
+
+export function loadModel(data: SerializedModel, platform?: SerializedPlatformModel): GroomingModel {
+  const size = 1 << data.hashBits;
+  const text = unpackTextWeights(size, data.indices, data.weights, data.weightScale);
   const behaviour = new Float64Array(BEHAVIOUR_FEATURES);
   data.behaviour.forEach((v, i) => {
     if (i < BEHAVIOUR_FEATURES) behaviour[i] = v;
@@ -97,7 +147,16 @@ export function loadModel(data: SerializedModel): GroomingModel {
     threshold: data.threshold,
     text,
     mask: size - 1,
+    ...(platform !== undefined ? { platform: loadPlatformModel(platform, data.hashBits) } : {}),
   };
+}
+
+/** The platform model's term for a participant: weight × (bias + clipped text term) + shift. */
+export function platformTerm(pm: PlatformTextModel, weightSum: number, tokens: number): number {
+  let t = weightSum / (tokens + pm.tokenPrior);
+  if (t > pm.textClip) t = pm.textClip;
+  else if (t < -pm.textClip) t = -pm.textClip;
+  return pm.weight * (pm.bias + t) + pm.shift;
 }
 
 /** Packs dense text weights into the sparse serialised form (used by the trainer). */
