@@ -7,7 +7,8 @@
 // Prints aggregate metrics only (never message text). --json prints the report as JSON.
 // When the shared data set is absent, part 1 is skipped with a clear message.
 import { existsSync, readFileSync } from 'node:fs';
-import { dataPath, readDataset, loadPackage, toConversation, MODERN_EVAL, MODERN_DEV, fmt } from './lib.mjs';
+import { basename } from 'node:path';
+import { dataPath, readDataset, loadPackage, toConversation, MODERN_EVAL_SETS, MODERN_DEV, fmt } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const dt = await loadPackage();
@@ -112,9 +113,12 @@ function modernSection(files, title) {
 
 if (argv.includes('--dev')) {
   report.dev = modernSection(MODERN_DEV(), 'Modern development sets (for tuning; not results)');
-} else if (!existsSync(MODERN_EVAL)) {
-  console.log(`Modern evaluation skipped: ${MODERN_EVAL} not found.`);
 } else {
-  report.modern = modernSection([MODERN_EVAL], 'Modern synthetic evaluation set (never trained or tuned on)');
+  // Every evaluation set in eval/: the project's own and the independent ones, each on its own.
+  report.modern = {};
+  for (const file of MODERN_EVAL_SETS()) {
+    const name = basename(file, '.jsonl');
+    report.modern[name] = modernSection([file], `Evaluation set ${name} (never trained or tuned on)`);
+  }
 }
 if (argv.includes('--json')) console.log(JSON.stringify(report, null, 2));

@@ -9,6 +9,11 @@ export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..'
 export const repoRoot = resolve(packageRoot, '..', '..');
 export const DEFAULT_DATA = resolve(repoRoot, '..', 'shared', 'data', 'grooming', 'train.jsonl');
 export const MODERN_EVAL = join(packageRoot, 'eval', 'modern-synthetic.jsonl');
+/** Every evaluation set (never trained or tuned on): eval/*.jsonl, the project's own first. */
+export const MODERN_EVAL_SETS = () => {
+  const dir = join(packageRoot, 'eval');
+  return readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort((a, b) => (a === 'modern-synthetic.jsonl' ? -1 : b === 'modern-synthetic.jsonl' ? 1 : a.localeCompare(b))).map((f) => join(dir, f));
+};
 /** The development sets: written for tuning, separate from the evaluation set. */
 export const MODERN_DEV = () => {
   const dir = join(packageRoot, 'test', 'fixtures');

@@ -12,8 +12,6 @@ import { evaluateResults, groupRecords, isHeldOut, parseConversationLine, scoreC
 
 const DATA = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'grooming', 'train.jsonl');
 const haveData = existsSync(DATA);
-// Measured on the first run of the independent set (docs/detection.md), rounded down.
-const INDEPENDENT_FLOORS = { rocAuc: 0.8, maxFpr: 0.15, ranked: 0.8, recall: 0.6, latency: 5 };
 if (!haveData) console.warn(`data.test: grooming data set not found at ${DATA}; held-out evaluation skipped`);
 
 interface DataRecord {
@@ -38,22 +36,25 @@ describe.skipIf(!haveData)('held-out split of the real data set', () => {
     const pj = report.bySource.pj;
     const vtpan = report.bySource.vtpan;
     expect(pj?.n).toBeGreaterThan(200);
-    expect(pj?.f05 ?? 0).toBeGreaterThanOrEqual(0.95);
+    expect(pj?.f05 ?? 0).toBeGreaterThanOrEqual(0.96);
     expect(pj?.rocAuc ?? 0).toBeGreaterThanOrEqual(0.98);
     expect(pj?.fpr ?? 1).toBeLessThanOrEqual(0.05);
     expect(vtpan?.rocAuc ?? 0).toBeGreaterThanOrEqual(0.93);
-    expect(vtpan?.f05 ?? 0).toBeGreaterThanOrEqual(0.75);
+    expect(vtpan?.f05 ?? 0).toBeGreaterThanOrEqual(0.77);
     expect(vtpan?.fpr ?? 1).toBeLessThanOrEqual(0.05);
   });
 });
 
-// Two evaluation sets with platform ages, never trained or tuned on: the project's own (written by
-// the engineer who wrote the lexicon) and an independent one written by a different author who never
-// saw the lexicon, the code or the other sets (docs/detection.md reports every run of both).
+// Evaluation sets with platform ages, never trained or tuned on: the project's own (written by the
+// engineer who wrote the lexicon) and three independent ones, each by a different author who never
+// saw the lexicon, the code or the other sets (docs/detection.md reports every run of each).
+// Floors are the measured results rounded down (FPR: the issue's 5% bound).
 interface Floors { rocAuc: number; maxFpr: number; ranked: number; recall: number; latency: number }
 const EVAL_SETS: { file: string; source: string; floors: Floors }[] = [
-  { file: 'modern-synthetic.jsonl', source: 'synthetic-modern', floors: { rocAuc: 0.95, maxFpr: 0.05, ranked: 0.9, recall: 0.65, latency: 5 } },
-  { file: 'modern-independent.jsonl', source: 'synthetic-independent', floors: INDEPENDENT_FLOORS },
+  { file: 'modern-synthetic.jsonl', source: 'synthetic-modern', floors: { rocAuc: 0.99, maxFpr: 0.05, ranked: 0.95, recall: 0.95, latency: 5 } },
+  { file: 'modern-independent.jsonl', source: 'synthetic-independent', floors: { rocAuc: 0.99, maxFpr: 0.05, ranked: 0.95, recall: 0.95, latency: 5 } },
+  { file: 'modern-independent-2.jsonl', source: 'synthetic-independent-2', floors: { rocAuc: 0.97, maxFpr: 0.05, ranked: 0.95, recall: 0.88, latency: 5 } },
+  { file: 'modern-independent-3.jsonl', source: 'synthetic-independent-3', floors: { rocAuc: 0.99, maxFpr: 0.05, ranked: 0.95, recall: 0.95, latency: 5 } },
 ];
 
 describe.each(EVAL_SETS)('evaluation set $file (never trained or tuned on)', ({ file, source, floors }) => {

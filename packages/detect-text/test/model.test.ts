@@ -4,9 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MODEL_DATA } from '../src/model/model-data.generated.js';
+import { PLATFORM_MODEL_DATA } from '../src/model/platform-data.generated.js';
 import {
   HASH_BUCKETS,
   MONOTONE_BEHAVIOUR_FEATURES,
+  createGroomingDetector,
+  scoreConversation,
   ParticipantExampleBuilder,
   defaultModel,
   fitLogistic,
@@ -29,6 +32,41 @@ describe('committed model', () => {
     expect(m.threshold).toBeGreaterThan(0);
     expect(m.threshold).toBeLessThan(1);
     expect(m.calibration.a).toBeGreaterThan(0);
+  });
+});
+
+describe('committed platform text model', () => {
+  it('is trained, small, decodes into the research model\'s hashing space, and records leave-one-author-out results', () => {
+    expect(PLATFORM_MODEL_DATA).not.toBeNull();
+    expect(PLATFORM_MODEL_DATA?.version).toMatch(/^platform-lr-[0-9a-f]{8}-[0-9a-f]{8}$/);
+    expect(JSON.stringify(PLATFORM_MODEL_DATA).length).toBeLessThan(400_000);
+    const p = defaultModel().platform;
+    expect(p?.text.length).toBe(HASH_BUCKETS);
+    expect(p?.weight ?? 0).toBeGreaterThan(0);
+    const loao = PLATFORM_MODEL_DATA?.training['leaveOneAuthorOut'] as { withPlatformModel: { fpr: number } } | undefined;
+    expect(loao?.withPlatformModel.fpr ?? 1).toBeLessThanOrEqual(0.03);
+  });
+
+  it('speaks only for platform adults in a conversation with a child', () => {
+    const { platform: _p, ...research } = defaultModel();
+    const withPlatform = createGroomingDetector();
+    const without = createGroomingDetector({ model: research });
+    const conv = (ages: [number | undefined, number | undefined]) => ({
+      id: 'c',
+      participants: [{ id: 'a', ...(ages[0] !== undefined ? { age: ages[0] } : {}) }, { id: 'b', ...(ages[1] !== undefined ? { age: ages[1] } : {}) }],
+      messages: [
+        { from: 'a', text: 'you are so easy to talk to, way more than people my age' },
+        { from: 'b', text: 'lol thanks' },
+        { from: 'a', text: 'this can just be our thing ok' },
+      ],
+      truth: { suspects: [] },
+    });
+    const score = (d: ReturnType<typeof createGroomingDetector>, ages: [number | undefined, number | undefined]) => scoreConversation(conv(ages), { detector: d }).participants['a']?.score ?? 0;
+    // Adult with a child: the platform model contributes.
+    expect(score(withPlatform, [35, 12])).not.toBeCloseTo(score(without, [35, 12]), 6);
+    // Two adults, or no platform ages (research data): identical to the research model alone.
+    expect(score(withPlatform, [35, 31])).toBeCloseTo(score(without, [35, 31]), 9);
+    expect(score(withPlatform, [undefined, undefined])).toBeCloseTo(score(without, [undefined, undefined]), 9);
   });
 });
 
