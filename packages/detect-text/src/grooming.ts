@@ -80,6 +80,8 @@ export type ParticipantState = {
   kin?: boolean;
   /** Running sum of the platform text model's weights over this participant's tokens. */
   pt?: number;
+  /** Cached with the prior: KNOWS_AGES | ADULT_WITH_CHILD; absent in older states. */
+  pf?: number;
 };
 
 export type GroomingState = {
@@ -172,6 +174,8 @@ const HIGH_SEVERITY: ReadonlySet<SignalType> = new Set(['media-request', 'threat
 const WARN_TACTICS: ReadonlySet<SignalType> = new Set(['off-platform-move', 'media-request', 'meeting', 'secrecy', 'gift-offer', 'isolation-probe', 'threat']);
 const TYPE_INDEX = new Map<SignalType, number>(SIGNAL_TYPES.map((t, i) => [t, i]));
 const THREAT_INDEX = SIGNAL_TYPES.indexOf('threat');
+const KNOWS_AGES = 1;
+const ADULT_WITH_CHILD = 2;
 /** Where a risk without tactics in enough messages stops (a fraction of the threshold). */
 const BELOW_THRESHOLD = 0.99;
 
@@ -237,9 +241,11 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
   }
 
   function riskOf(state: GroomingState, id: string, p: ParticipantState): number {
-    if (p.pv !== state.ctx) {
+    if (p.pv !== state.ctx || p.pf === undefined) {
       p.prior = priorFor(state, id).value;
       p.pv = state.ctx;
+      // Age facts change only with the context version, so these are cached with the prior.
+      p.pf = (knowsAges(state, p) ? KNOWS_AGES : 0) | (isPlatformAdult(facts(p)) && withPlatformMinor(state, p) ? ADULT_WITH_CHILD : 0);
     }
     const raw = model.bias + textTerm(model, p.text, p.tokens) + p.beh;
     if (id === UNKNOWN) {
@@ -251,11 +257,11 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
     // With platform ages the behaviour and age evidence transfers; the text model, which learned a
     // 2004-2016 source's style, may nudge that evidence but never veto or create it on its own.
     let platformText = 0;
-    if (knowsAges(state, p)) {
+    if ((p.pf & KNOWS_AGES) !== 0) {
       modelTerm = Math.max(-COMBINATION.platformModelCap, Math.min(COMBINATION.platformModelCap, modelTerm));
       // The platform text model tells adults who groom from the other adults who talk to children.
       // It was trained on adults in conversations with a child, and speaks only for them.
-      if (platform !== undefined && isPlatformAdult(facts(p)) && withPlatformMinor(state, p)) platformText = platformTerm(platform, p.pt ?? 0, p.tokens);
+      if (platform !== undefined && (p.pf & ADULT_WITH_CHILD) !== 0) platformText = platformTerm(platform, p.pt ?? 0, p.tokens);
     }
     const risk = sigmoid(modelTerm + p.tac + p.prior + COMBINATION.base + platformText);
     // Coercion must be repeated and dense (not two stray matches in a log of thousands of lines).
@@ -388,7 +394,7 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
         // the participant but cannot alert: it stops just below the threshold until tactics show in
         // `persistence` different messages. A platform text model, validated leave-one-author-out
         // on modern conversations (scripts/train-platform.mjs), is evidence in its own right.
-        if (p.tacticMessages < persistence && knowsAges(state, p) && platform === undefined) sustained = Math.min(sustained, policy.threshold * BELOW_THRESHOLD);
+        if (p.tacticMessages < persistence && ((p.pf ?? 0) & KNOWS_AGES) !== 0 && platform === undefined) sustained = Math.min(sustained, policy.threshold * BELOW_THRESHOLD);
       }
       if (p.tacticMessages >= persistence && p.risk > sustained) sustained = p.risk;
       if (sustained > p.peak) p.peak = sustained;

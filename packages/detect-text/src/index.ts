@@ -6,6 +6,7 @@
  */
 export * from './normalize.js';
 export * from './lexicon.js';
+export { buildLexiconIndex, lexiconMatches, firstWords, type LexiconIndex } from './lexicon-index.js';
 export * from './signals.js';
 export * from './features.js';
 export * from './types.js';

@@ -52,8 +52,13 @@ const alt = (...parts: string[]): string => parts.join('|');
 // A kin word at the end of a message is an address ("i know mum") unless something owns it or
 // leads to it ("with my mum", "a mi mamá", "zu meiner Oma"). Every language's alternatives end up
 // in one RegExp, so the exclusions cover all three.
+// The check runs after the kin word has matched (a look-behind placed first would run at every
+// position of every message).
 const NOT_POSSESSED =
-  '(?<!(?:my|your|ur|yo|his|her|their|the|a|ya|with|to|and|for|tell|ask|mi|tu|su|la|el|con|y|de|para|meine|mein|deine|dein|seine|ihre|die|der|mit|und|zu|fur) )';
+  '(?<!\\b(?:my|your|ur|yo|his|her|their|the|a|ya|with|to|and|for|tell|ask|mi|tu|su|la|el|con|y|de|para|meine|mein|deine|dein|seine|ihre|die|der|mit|und|zu|fur) [a-z]+)';
+/** The same for a relative named with or without "your": "mum says" counts, "your mum says" does not. */
+const OWNED = (owners: string): string => `(?<!\\b(?:${owners}) [a-z]+)`;
+const OWNED2 = (owners: string): string => `(?<!\\b(?:${owners}) [a-z]+ [a-z0-9_]+)`;
 
 /** Source text of each tactic's pattern, by language; joined into one RegExp per tactic. */
 export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string[]; de: string[] }> = {
@@ -384,7 +389,8 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
   'gift-offer': {
     en: [
       `(?:ill|i will|i can|i could|let me|i wanna|i want to|ima|imma|i would|i might|i gonna) (?:buy|get|send|give|gift|pay for|hook) (?:${YOU}|ya)`,
-      `(?:free|some|\\d+|extra|more|${YOUR}|the) ${CURRENCY}`,
+      `(?:free|some|extra|more|${YOUR}|the) ${CURRENCY}`,
+      `\\d+ ${CURRENCY}`,
       `(?:give|send|gift) (?:${YOU} |ya )?(?:some |free |a |the )?${CURRENCY}`,
       '(?:robux|vbucks|v bucks|gift ?card|gift ?code|giftcard)',
       '(?:steam|amazon|itunes|apple|google play|psn|xbox|roblox|fortnite|nintendo|visa) (?:card|gift|code|credit|points|voucher)',
@@ -450,7 +456,8 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
   },
   sexualisation: {
     en: [
-      '(?:sexy|sex|sexual|sexting|naked|nude|nudes|topless|undress|undressed|underwear|bra|panties|lingerie|boobs|tits|dick|cock|penis|vagina|pussy|horny|aroused|orgasm|masturbat\\w*|virgin|blowjob|jerk off|hickey)',
+      '(?:sexy|sex|sexual|sexting|naked|nude|nudes|topless|undress|undressed|underwear|bra|panties|lingerie|boobs|tits|dick|cock|penis|vagina|pussy|horny|aroused|orgasm|virgin|blowjob|jerk off|hickey)',
+      'masturbat\\w*',
       `turn (?:${YOU}|me) on`,
       'turned on',
       '(?:make|making) out',
@@ -469,7 +476,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
   },
   threat: {
     en: [
-      `(?:ill|i will|im gonna|im going to|gonna|i can|i could|i'll) (?:send|post|share|show|leak|upload|spread|forward|give) (?:it|them|this|these|those|${YOUR}|the|everything|all)(?: \\w+){0,3} (?:to|on|with|online|everywhere|everyone|around)`,
+      `(?:ill|i will|im gonna|im going to|gonna|i can|i could) (?:send|post|share|show|leak|upload|spread|forward|give) (?:it|them|this|these|those|${YOUR}|the|everything|all)(?: \\w+){0,3} (?:to|on|with|online|everywhere|everyone|around)`,
       '(?:or|otherwise) (?:ill|i will|im gonna|else)',
       `(?:everyone|everybody|${YOUR} friends|${YOUR} ${PARENT}s?|${YOUR} school|${YOUR} class|the whole school) (?:will|is gonna|gonna|are gonna|is going to|are going to) (?:see|know|find out)`,
       `i (?:have|got|saved|screenshotted|kept|still have) (?:${YOUR}|the|all (?:${YOUR}|the)|those) (?:pics|pictures|photos|nudes|videos|messages|snaps|screenshots)`,
@@ -546,7 +553,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       // What a parent or guardian tells a child who is home alone: protect, not isolate.
       '(?:lock|dont open|do not open|dont answer|do not answer) the (?:front )?door',
       '(?:dinner|food|lunch|pasta|pizza|soup) is (?:in the (?:fridge|oven|microwave)|ready)',
-      `${NOT_POSSESSED}(?:mom|mum|mommy|mummy|mama|dad|papa|grandma|granny|nana|grandpa|grandad|auntie|aunty)[!.?]*$`,
+      `(?:mom|mum|mommy|mummy|mama|dad|papa|grandma|granny|nana|grandpa|grandad|auntie|aunty)${NOT_POSSESSED}[!.?]*$`,
     ],
     es: [
       '(?:hola|gracias|si|vale|ok|te quiero|adios|buenas noches|perdon|bueno) (?:mama|mami|papa|papi|abuela|abuelo|abue|tia|tio)',
@@ -556,7 +563,7 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       'cierra la puerta con llave',
       'hay comida en la nevera',
       '^(?:mama|mami|papa|papi|abuela|abuelo|abue|tia|tio)[,!]? (?:ya|no|si|puedo|donde|cuando|que|vale|ok|gracias|te)\\b',
-      `${NOT_POSSESSED}(?:mama|mami|papa|papi|abuela|abuelo|abue|yaya|tita|tito)[!.?]*$`,
+      `(?:mama|mami|papa|papi|abuela|abuelo|abue|yaya|tita|tito)${NOT_POSSESSED}[!.?]*$`,
     ],
     de: [
       '(?:hallo|hi|danke|ja|nein|ok|okay|hab dich lieb|tschuss|gute nacht|sorry|gut) (?:mama|mami|papa|papi|oma|opa|tante|onkel)',
@@ -565,18 +572,18 @@ export const LEXICON: Record<SignalType | ContextCue, { en: string[]; es: string
       '(?:schliess|sperr) die (?:tur|haustur) ab',
       'mach (?:niemandem )?die tur nicht auf',
       '^(?:mama|mami|papa|papi|oma|opa|tante|onkel)[,!]? (?:ich|wir|kann|wo|wann|was|ok|okay|ja|nein|danke|bitte)\\b',
-      `${NOT_POSSESSED}(?:mama|mami|papa|papi|oma|opa|omi|opi)[!.?]*$`,
+      `(?:mama|mami|papa|papi|oma|opa|omi|opi)${NOT_POSSESSED}[!.?]*$`,
     ],
   },
   'kin-reference': {
     en: [
-      '(?<!(?:your|ur|yo|my|his|her|their|a|the|ya|yr) )(?:mum|mom|dad|grandad|granddad|grandpa|grandma|granny|nana|nan|auntie \\w+|aunt \\w+|uncle \\w+)(?: and (?:i|me|dad|mum|mom))? (?:says|said|wants|will|gave|sends|sent|loves|misses|has|had|is making|can|knows|is picking|picks|got)',
-      '(?<!(?:your|ur|yo|my|his|her|their|a|the) )(?:mums|moms|dads|grandmas|grandads|nanas) (?:birthday|present|surprise|party|cake)',
+      `(?:(?:mum|mom|dad|grandad|granddad|grandpa|grandma|granny|nana|nan)${OWNED('your|ur|yo|my|his|her|their|a|the|ya|yr')}|(?:auntie|aunt|uncle) \\w+${OWNED2('your|ur|yo|my|his|her|their|a|the|ya|yr')})(?: and (?:i|me|dad|mum|mom))? (?:says|said|wants|will|gave|sends|sent|loves|misses|has|had|is making|can|knows|is picking|picks|got)`,
+      `(?:mums|moms|dads|grandmas|grandads|nanas)${OWNED('your|ur|yo|my|his|her|their|a|the')} (?:birthday|present|surprise|party|cake)`,
       // "don't tell dad", "ask mum": a parent named as the speaker's own, not "your dad".
       '(?:tell|ask|show|call|text|wake|help|surprise) (?:mum|mom|mummy|mommy|dad|grandma|grandad|grandpa|nana|nani|granny)(?![a-z])',
     ],
-    es: ['(?<!(?:tu|su|mi) )(?:mama|papa|la abuela|el abuelo|la tia \\w+|el tio \\w+) (?:dice|dijo|quiere|te manda|te envia|tiene|te quiere)', '(?:el )?cumpleanos de (?:mama|papa|la abuela|el abuelo)', '(?:digas|decirle|preguntale|pregunta|dile|cuentes) a (?:mama|papa|la abuela|el abuelo)(?![a-z])'],
-    de: ['(?<!(?:deine|dein|meine|mein|seine|ihre) )(?:mama|papa|oma|opa|tante \\w+|onkel \\w+) (?:sagt|hat gesagt|will|mochte|schickt|hat|freut sich)', '(?:mamas|papas|omas|opas) geburtstag', '(?:sag|frag|erzahl|zeig)\\w* (?:es |das )?(?:mama|papa|oma|opa)(?![a-z])'],
+    es: [`(?:(?:mama|papa)${OWNED('tu|su|mi')}|la abuela|el abuelo|la tia \\w+|el tio \\w+) (?:dice|dijo|quiere|te manda|te envia|tiene|te quiere)`, '(?:el )?cumpleanos de (?:mama|papa|la abuela|el abuelo)', '(?:digas|decirle|preguntale|pregunta|dile|cuentes) a (?:mama|papa|la abuela|el abuelo)(?![a-z])'],
+    de: [`(?:(?:mama|papa|oma|opa)${OWNED('deine|dein|meine|mein|seine|ihre')}|(?:tante|onkel) \\w+${OWNED2('deine|dein|meine|mein|seine|ihre')}) (?:sagt|hat gesagt|will|mochte|schickt|hat|freut sich)`, '(?:mamas|papas|omas|opas) geburtstag', '(?:sag|frag|erzahl|zeig)\\w* (?:es |das )?(?:mama|papa|oma|opa)(?![a-z])'],
   },
   'third-party-surprise': {
     en: [

@@ -6,7 +6,8 @@
  * speaker states about themselves (5..99) if any, and the kind of contact detail it shares
  * (phone number, e-mail, handle). Pure, allocation-light, and bounded by the normalised length.
  */
-import { compileLexicon, SIGNAL_TYPES, CONTEXT_CUES, type ContextCue, type SignalType } from './lexicon.js';
+import { SIGNAL_TYPES, CONTEXT_CUES, type ContextCue, type SignalType } from './lexicon.js';
+import { buildLexiconIndex, lexiconMatches } from './lexicon-index.js';
 
 export type ContactKind = 'app' | 'phone' | 'email' | 'handle';
 
@@ -19,9 +20,10 @@ export interface MessageSignals {
   readonly contact: ContactKind | null;
 }
 
-const COMPILED = compileLexicon();
-const SIGNAL_PATTERNS = COMPILED.filter((p) => p.type !== 'age-disclosure' && (SIGNAL_TYPES as readonly string[]).includes(p.type));
-const CUE_PATTERNS = COMPILED.filter((p) => (CONTEXT_CUES as readonly string[]).includes(p.type));
+const INDEX = buildLexiconIndex();
+const SIGNAL_ENTRIES = INDEX.types.flatMap((t, i) => (t !== 'age-disclosure' && (SIGNAL_TYPES as readonly string[]).includes(t) ? [i] : []));
+const CUE_ENTRIES = INDEX.types.flatMap((t, i) => ((CONTEXT_CUES as readonly string[]).includes(t) ? [i] : []));
+const MATCHED = new Uint8Array(INDEX.types.length);
 
 // Self-stated ages, each with one capture group. Units after the number rule out "im 5 min away".
 const AGE_PATTERNS: readonly RegExp[] = [
@@ -63,9 +65,8 @@ export function extractMessageSignals(normalized: string): MessageSignals {
   const cues: ContextCue[] = [];
   let contact: ContactKind | null = null;
   if (normalized.length < 2) return { types, cues, disclosedAge: null, contact };
-  for (const p of SIGNAL_PATTERNS) {
-    if (p.re.test(normalized)) types.push(p.type as SignalType);
-  }
+  const matched = lexiconMatches(INDEX, normalized, MATCHED);
+  for (const e of SIGNAL_ENTRIES) if (matched[e] === 1) types.push(INDEX.types[e] as SignalType);
   if (types.includes('off-platform-move')) contact = 'app';
   const hasDigit = AGE_HINT.test(normalized);
   if (hasDigit && PHONE.test(normalized)) contact = 'phone';
@@ -74,9 +75,7 @@ export function extractMessageSignals(normalized: string): MessageSignals {
     else if (HANDLE.test(normalized)) contact = 'handle';
   } else if (normalized.includes('#') && HANDLE.test(normalized)) contact = 'handle';
   if (contact !== null && contact !== 'app' && !types.includes('off-platform-move')) types.push('off-platform-move');
-  for (const p of CUE_PATTERNS) {
-    if (p.re.test(normalized)) cues.push(p.type as ContextCue);
-  }
+  for (const e of CUE_ENTRIES) if (matched[e] === 1) cues.push(INDEX.types[e] as ContextCue);
   const disclosedAge = hasDigit ? extractDisclosedAge(normalized) : null;
   if (disclosedAge !== null) types.push('age-disclosure');
   return { types, cues, disclosedAge, contact };
