@@ -151,6 +151,16 @@ export interface GroomingDetector extends Detector<GroomingState> {
   readonly model: GroomingModel;
   step(state: GroomingState, message: ConversationMessage, ctx: DetectorContext): GroomingStepResult;
   assess(state: GroomingState): ConversationAssessment;
+  /**
+   * Just the numbers of `assess` (conversation score and each real participant's score), without
+   * the explanations: cheap enough to call for every stored conversation on the ingest path.
+   */
+  scores(state: GroomingState): ConversationScores;
+}
+
+export interface ConversationScores {
+  readonly score: number;
+  readonly participants: ReadonlyMap<string, number>;
 }
 
 const UNKNOWN = '';
@@ -261,7 +271,7 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
       modelTerm = Math.max(-COMBINATION.platformModelCap, Math.min(COMBINATION.platformModelCap, modelTerm));
       // The platform text model tells adults who groom from the other adults who talk to children.
       // It was trained on adults in conversations with a child, and speaks only for them.
-      if (platform !== undefined && (p.pf & ADULT_WITH_CHILD) !== 0) platformText = platformTerm(platform, p.pt ?? 0, p.tokens);
+      if (platform !== undefined && (p.pf & ADULT_WITH_CHILD) !== 0) platformText = Math.max(-COMBINATION.platformTextFloor, platformTerm(platform, p.pt ?? 0, p.tokens));
     }
     const risk = sigmoid(modelTerm + p.tac + p.prior + COMBINATION.base + platformText);
     // Coercion must be repeated and dense (not two stray matches in a log of thousands of lines).
@@ -451,6 +461,16 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
     return { score: state.peak, alert: state.alertAt !== null, alertAt: state.alertAt, participants, suspect, evidence: [...state.evidence] };
   }
 
+  function scores(state: GroomingState): ConversationScores {
+    const participants = new Map<string, number>();
+    for (const key in state.participants) {
+      if (key === UNKNOWN || !Object.hasOwn(state.participants, key)) continue;
+      const p = state.participants[key];
+      if (p !== undefined) participants.set(idOf(key), p.n > 0 ? Math.max(p.peak, 0) : 0);
+    }
+    return { score: state.peak, participants };
+  }
+
   return {
     id: 'grooming',
     description: 'Grooming tactics and learned text model with platform age facts; per-participant suspect scores and alerts with persistence.',
@@ -460,5 +480,6 @@ export function createGroomingDetector(options: GroomingDetectorOptions = {}): G
     init,
     step,
     assess,
+    scores,
   };
 }

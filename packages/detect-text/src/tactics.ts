@@ -57,6 +57,15 @@ export const COMBINATION = {
    * on the development set (test/fixtures/modern-dev.jsonl), never on the evaluation set.
    */
   platformModelCap: 1,
+  /**
+   * How far the platform text model may LOWER a risk (logit units). It may raise risk freely, but
+   * like the research model it must not veto stated tactics: an adult who writes the way families
+   * write ("mum is at work", "love you") and still probes, asks for secrecy, pictures and a meeting
+   * must still alert. Compared leave-one-author-out (scripts/train-platform.mjs, FPR <= 3%): no
+   * floor recall 0.922, 2.5 → 0.919, 1.5 → 0.891, 1.0 → no shift meets the bound; 2.5 costs nothing
+   * measurable and restores that alert.
+   */
+  platformTextFloor: 2.5,
 } as const;
 
 /**

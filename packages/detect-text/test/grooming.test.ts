@@ -129,6 +129,19 @@ describe('grooming detector', () => {
     expect(neighbour.alert).toBe(true);
   });
 
+  it('scores() gives exactly the numbers of assess(), without explanations', () => {
+    const d = createGroomingDetector();
+    let state = d.init();
+    const people = [{ id: 'a', age: 34 }, { id: 'b', age: 12 }, { id: '__proto__', age: 13 }];
+    GROOMING.forEach(([from, text], index) => {
+      state = d.step(state, { from, text }, { index, participants: people }).state;
+      const full = d.assess(state);
+      const light = d.scores(state);
+      expect(light.score).toBe(full.score);
+      expect(Object.fromEntries(light.participants)).toEqual(Object.fromEntries(Object.entries(full.participants).map(([id, a]) => [id, a.score])));
+    });
+  });
+
   it('recommends actions per message: warn a child about an adult pushing off-platform, hold severe messages', () => {
     const d = createGroomingDetector({ policy: { holdThreshold: 0.3, warnThreshold: 0.1 } });
     let state = d.init();

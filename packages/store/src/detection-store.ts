@@ -137,6 +137,8 @@ export interface AlertRecord {
 }
 
 const CHUNK = 400;
+/** Signals kept on one alert (its explanation); a long conversation's later signals stop here. */
+export const MAX_ALERT_SIGNALS = 500;
 function* chunks<T>(items: readonly T[], size = CHUNK): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
@@ -354,6 +356,20 @@ export class DetectionStore {
   async getAlert(tenantId: string, id: string): Promise<AlertRecord | undefined> {
     const row = await this.db.selectFrom('alerts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     return row && toAlert(row);
+  }
+
+  /**
+   * Adds the signals of messages that arrived after an alert to it, so the alert keeps explaining
+   * the whole conversation; the list is capped at `max` (the oldest, which raised it, are kept).
+   */
+  async appendAlertSignals(tenantId: string, id: string, signals: readonly StoredSignal[], max = MAX_ALERT_SIGNALS): Promise<void> {
+    if (signals.length === 0) return;
+    const row = await this.db.selectFrom('alerts').select('signals').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    if (!row) return;
+    const current = JSON.parse(row.signals) as StoredSignal[];
+    if (current.length >= max) return;
+    const next = [...current, ...signals].slice(0, max);
+    await this.db.updateTable('alerts').set({ signals: JSON.stringify(next) }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
   }
 
   async setAlertCase(tenantId: string, id: string, caseId: string): Promise<void> {

@@ -25,7 +25,9 @@ import {
 import type { ResolvedAccount } from '@safeguard/policy';
 import {
   DetectionStore,
+  MAX_ALERT_SIGNALS,
   type AlertRecord,
+  type StoredSignal,
   type ConversationRecord,
   type MessageRecord,
   type ParticipantScore,
@@ -281,7 +283,7 @@ export class IngestService {
       if (!conv) {
         const record = conversations.get(m.conversationId);
         const state = record ? (JSON.parse(record.state) as GroomingState) : this.detector.init();
-        const scoresBefore = new Map(Object.entries(this.detector.assess(state).participants).map(([id, a]) => [id, a.score]));
+        const scoresBefore = this.detector.scores(state).participants;
         conv = { record, state, seen: new Set<string>(), scoresBefore };
         states.set(m.conversationId, conv);
       }
@@ -365,6 +367,19 @@ export class IngestService {
 
     await detection.insertMessages(tenantId, newMessages);
 
+    // Conversations already under an alert: the signals of their new messages join the alert's
+    // explanation (the alert is raised early; what follows is part of what a moderator must see).
+    const alertOf = new Map<string, string>();
+    for (const [id, conv] of states) if (conv.record?.alertId) alertOf.set(id, conv.record.alertId);
+    if (alertOf.size > 0) {
+      const later = new Map<string, StoredSignal[]>();
+      for (const m of newMessages) {
+        const alertId = alertOf.get(m.conversationId);
+        if (alertId !== undefined && m.signals.length > 0) later.set(alertId, [...(later.get(alertId) ?? []), ...m.signals]);
+      }
+      for (const [alertId, signals] of later) await detection.appendAlertSignals(tenantId, alertId, signals);
+    }
+
     // Conversations already under an alert: their new messages follow the alert (to its case).
     if (this.followUpHooks.length > 0) {
       const alerted = new Map<string, { alertId: string; messages: MessageRecord[] }>();
@@ -379,7 +394,8 @@ export class IngestService {
     const scores: ParticipantScore[] = [];
     const alertedConversations = new Set(alerts.map((a) => a.conversationId));
     for (const [id, conv] of states) {
-      const assessment = this.detector.assess(conv.state);
+      // Scores only (no explanations): this runs for every conversation the batch touched.
+      const assessment = this.detector.scores(conv.state);
       const alertId = conv.record?.alertId ?? alerts.find((a) => a.conversationId === id)?.id ?? null;
       records.push({
         id,
@@ -393,12 +409,12 @@ export class IngestService {
       });
       const withChild = this.hadChild(conv.state) || [...conv.seen].some((p) => accounts.get(p)?.child === true);
       const alertedNow = alertedConversations.has(id);
-      for (const [accountId, a] of Object.entries(assessment.participants)) {
+      for (const [accountId, score] of assessment.participants) {
         // A participant's row changes only when their score moved (or the conversation alerted):
         // most messages do not, and rewriting every row is most of the write volume.
         const before = conv.scoresBefore.get(accountId);
-        if (before !== undefined && Math.abs(before - a.score) < 0.005 && !alertedNow) continue;
-        scores.push({ conversationId: id, accountId, score: a.score, withChild, alerted: alertId !== null, lastAt: receivedAt });
+        if (before !== undefined && Math.abs(before - score) < 0.005 && !alertedNow) continue;
+        scores.push({ conversationId: id, accountId, score, withChild, alerted: alertId !== null, lastAt: receivedAt });
       }
     }
     await detection.saveConversations(tenantId, records);
@@ -439,7 +455,10 @@ export class IngestService {
       const withSignals =
         alert.conversationId === null
           ? alert
-          : { ...alert, signals: (await detection.conversationMessages(tenantId, alert.conversationId, { limit: 5000 })).flatMap((msg) => msg.signals) };
+          : {
+              ...alert,
+              signals: (await detection.conversationMessages(tenantId, alert.conversationId, { limit: 5000 })).flatMap((msg) => msg.signals).slice(0, MAX_ALERT_SIGNALS),
+            };
       const { alert: saved, created } = await detection.raiseAlert(tenantId, withSignals);
       if (created) for (const hook of this.hooks) await hook(tx, tenantId, saved);
     }
