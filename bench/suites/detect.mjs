@@ -121,7 +121,7 @@ every row alike; the ratios are the stable figure).
 |---|---:|---:|---:|---|
 ${row('baseline: tokenizer loop', base, 'lower-case + split on whitespace')}
 ${row('normalisation only', norm, 'confusables, leetspeak, spacing, emoji, number words')}
-${row('normalisation + tactic lexicon', sig, '12 tactics + 2 context cues, en/es/de')}
+${row('normalisation + tactic lexicon', sig, '12 tactics + 4 context cues, en/es/de, first-word index')}
 ${row('**full streaming step**', full, '**normalise, signals, hashed n-grams, model, age priors, persistence, action**')}
 ${row('1 MiB messages (bounded prefix)', big, 'only the first 8,192 characters are scored')}
 
