@@ -179,7 +179,7 @@ export function buildLexiconIndex(): LexiconIndex {
       }
       for (const w of words) {
         let perEntry = grouped.get(w);
-        if (perEntry === undefined) grouped.set(w, (perEntry = new Map()));
+        if (perEntry === undefined) grouped.set(w, (perEntry = new Map<number, string[]>()));
         let list = perEntry.get(entry);
         if (list === undefined) perEntry.set(entry, (list = []));
         list.push(source);
