@@ -113,30 +113,9 @@ function pruned(exs, l2) {
 }
 const rawOf = (model, ex) => dt.rawLogit(model, ex, CONFIG.textClip);
 
-/** Offset logistic regression: p = sigmoid(offset + a*x + b), Newton's method. */
+/** Stacking: p = sigmoid(offset + a*x + b), i.e. Platt scaling on top of the detector's log-odds. */
 function fitStack(rows) {
-  let a = 0.5;
-  let b = 0;
-  for (let iter = 0; iter < 100; iter += 1) {
-    let ga = 0, gb = 0, haa = 1e-9, hab = 0, hbb = 1e-9;
-    for (const { offset, x, y, w } of rows) {
-      const p = 1 / (1 + Math.exp(-(offset + a * x + b)));
-      const r = (p - y) * w;
-      ga += r * x;
-      gb += r;
-      const s = p * (1 - p) * w;
-      haa += s * x * x;
-      hab += s * x;
-      hbb += s;
-    }
-    const det = haa * hbb - hab * hab;
-    if (Math.abs(det) < 1e-12) break;
-    const da = (hbb * ga - hab * gb) / det;
-    const db = (haa * gb - hab * ga) / det;
-    a -= da;
-    b -= db;
-    if (Math.abs(da) < 1e-9 && Math.abs(db) < 1e-9) break;
-  }
+  const { a, b } = dt.fitPlatt(rows.map((r) => r.x), rows.map((r) => r.y), rows.map((r) => r.w), rows.map((r) => r.offset), { a: 0.5, b: 0 });
   return { a: Math.max(0, a), b };
 }
 

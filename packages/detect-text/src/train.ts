@@ -145,10 +145,19 @@ export function fitLogistic(examples: readonly TrainingExample[], options: Logis
   return { text, dense, bias };
 }
 
-/** Platt scaling by Newton's method on weighted log-loss. */
-export function fitPlatt(logits: readonly number[], labels: readonly (0 | 1)[], weights?: readonly number[]): { a: number; b: number } {
-  let a = 1;
-  let b = 0;
+/**
+ * Platt scaling by Newton's method on weighted log-loss: p = sigmoid(offset + a * logit + b). With
+ * `offsets` (default 0) it is also how a second model is stacked onto an existing log-odds.
+ */
+export function fitPlatt(
+  logits: readonly number[],
+  labels: readonly (0 | 1)[],
+  weights?: readonly number[],
+  offsets?: readonly number[],
+  start: { a: number; b: number } = { a: 1, b: 0 },
+): { a: number; b: number } {
+  let a = start.a;
+  let b = start.b;
   for (let iter = 0; iter < 100; iter += 1) {
     let ga = 0;
     let gb = 0;
@@ -159,7 +168,7 @@ export function fitPlatt(logits: readonly number[], labels: readonly (0 | 1)[], 
       const x = logits[i] ?? 0;
       const y = labels[i] ?? 0;
       const w = weights?.[i] ?? 1;
-      const p = 1 / (1 + Math.exp(-(a * x + b)));
+      const p = 1 / (1 + Math.exp(-((offsets?.[i] ?? 0) + a * x + b)));
       const r = (p - y) * w;
       ga += r * x;
       gb += r;
