@@ -8,7 +8,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const repoRoot = resolve(packageRoot, '..', '..');
 export const DEFAULT_DATA = resolve(repoRoot, '..', 'shared', 'data', 'grooming', 'train.jsonl');
-export const MODERN_EVAL = join(packageRoot, 'eval', 'modern-synthetic.jsonl');
 /** Every evaluation set (never trained or tuned on): eval/*.jsonl, the project's own first. */
 export const MODERN_EVAL_SETS = () => {
   const dir = join(packageRoot, 'eval');

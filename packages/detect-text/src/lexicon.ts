@@ -625,7 +625,11 @@ export interface CompiledPattern {
   readonly re: RegExp;
 }
 
-/** One RegExp per tactic: all languages' alternatives, word-bounded. */
+/**
+ * One RegExp per tactic: all languages' alternatives, word-bounded. This is the reference meaning
+ * of the lexicon; the scorer runs the faster first-word index (lexicon-index.ts), which a test
+ * holds to exactly these results.
+ */
 export function compileLexicon(): CompiledPattern[] {
   return (Object.keys(LEXICON) as (SignalType | ContextCue)[]).map((type) => {
     const entry = LEXICON[type];

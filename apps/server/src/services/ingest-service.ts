@@ -375,7 +375,10 @@ export class IngestService {
       const later = new Map<string, StoredSignal[]>();
       for (const m of newMessages) {
         const alertId = alertOf.get(m.conversationId);
-        if (alertId !== undefined && m.signals.length > 0) later.set(alertId, [...(later.get(alertId) ?? []), ...m.signals]);
+        if (alertId === undefined || m.signals.length === 0) continue;
+        const list = later.get(alertId);
+        if (list) list.push(...m.signals);
+        else later.set(alertId, [...m.signals]);
       }
       for (const [alertId, signals] of later) await detection.appendAlertSignals(tenantId, alertId, signals);
     }
