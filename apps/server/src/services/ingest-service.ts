@@ -34,6 +34,7 @@ import {
   type SafeguardStore,
 } from '@safeguard/store';
 import type { PolicyService } from './policy-service.js';
+import { ConversationStateCache, type CachedConversationState } from './state-cache.js';
 import { TtlCache } from './ttl-cache.js';
 
 export interface IncomingMessage {
@@ -100,7 +101,12 @@ export interface IngestOptions {
   readonly clock?: Clock;
   readonly alertHooks?: readonly AlertHook[];
   readonly alertedConversationHooks?: readonly AlertedConversationHook[];
+  /** Parsed states of this many recently active conversations are kept in memory (0: none). */
+  readonly stateCacheEntries?: number;
 }
+
+/** About 3 KB each: 10,000 recently active conversations cost some 30 MB. */
+const DEFAULT_STATE_CACHE_ENTRIES = 10_000;
 
 const ACCOUNT_WINDOW_DAYS = 30;
 const NO_CHILDREN: ReadonlySet<string> = new Set();
@@ -138,6 +144,8 @@ function wellFormed(text: string): string {
   return text.toWellFormed().replace(/\u0000/g, '\uFFFD');
 }
 
+const cacheKey = (tenantId: string, conversationId: string): string => `${tenantId}\u0000${conversationId}`;
+
 function participantFacts(id: string, account: ResolvedAccount | undefined): ParticipantFacts {
   if (!account) return { id };
   return account.age !== null ? { id, age: account.age, ageBand: account.band } : { id, ageBand: account.band };
@@ -152,6 +160,7 @@ export class IngestService {
   private draining = false;
   /** Highest conversation score an account was last aggregated for: skips repeating the same query. */
   private readonly aggregatedAt = new TtlCache<string, number>(100_000, REAGGREGATE_INTERVAL_MS);
+  private readonly stateCache: ConversationStateCache;
 
   constructor(
     private readonly store: SafeguardStore,
@@ -162,6 +171,7 @@ export class IngestService {
     this.clock = options.clock ?? { now: () => new Date() };
     this.hooks = [...(options.alertHooks ?? [])];
     this.followUpHooks = [...(options.alertedConversationHooks ?? [])];
+    this.stateCache = new ConversationStateCache(options.stateCacheEntries ?? DEFAULT_STATE_CACHE_ENTRIES);
   }
 
   /** Registers a hook run for every new alert, inside the ingest transaction. */
@@ -185,6 +195,11 @@ export class IngestService {
     this.draining = true;
     try {
       while (this.queue.length > 0) {
+        // Let requests that arrived while the last group committed join this one. The commit
+        // (SQLite's fsync) blocks the event loop, so without this turn their bodies are still
+        // unread and every group holds one batch; with it most groups hold two or more, halving
+        // the disk syncs per message (19k -> 24k messages/s in the ingest benchmark).
+        await new Promise<void>((resolve) => setImmediate(resolve));
         let messages = 0;
         let take = 0;
         while (take < this.queue.length && (take === 0 || messages + (this.queue[take]?.batch.length ?? 0) <= MAX_GROUP_MESSAGES)) {
@@ -194,14 +209,16 @@ export class IngestService {
         const group = this.queue.splice(0, take);
         try {
           const prepared = await Promise.all(group.map((item) => this.prepare(item.tenantId, item.batch)));
+          const written = new Map<string, CachedConversationState>();
           const results = await this.store.transaction(async (tx) => {
             const out: MessageResult[][] = [];
             for (const [i, item] of group.entries()) {
               const facts = prepared[i];
-              if (facts) out.push(await this.process(tx, item.tenantId, item.batch, facts, item.receivedAt));
+              if (facts) out.push(await this.process(tx, item.tenantId, item.batch, facts, written, item.receivedAt));
             }
             return out;
           });
+          this.stateCache.putCommitted(written);
           group.forEach((item, i) => item.resolve(results[i] ?? []));
         } catch (error) {
           if (group.length === 1) {
@@ -212,7 +229,10 @@ export class IngestService {
           for (const item of group) {
             try {
               const facts = await this.prepare(item.tenantId, item.batch);
-              item.resolve(await this.store.transaction((tx) => this.process(tx, item.tenantId, item.batch, facts, item.receivedAt)));
+              const written = new Map<string, CachedConversationState>();
+              const results = await this.store.transaction((tx) => this.process(tx, item.tenantId, item.batch, facts, written, item.receivedAt));
+              this.stateCache.putCommitted(written);
+              item.resolve(results);
             } catch (single) {
               item.reject(single);
             }
@@ -241,6 +261,8 @@ export class IngestService {
     tenantId: string,
     batch: readonly IncomingMessage[],
     facts: BatchFacts,
+    /** Filled with the states this call writes; cached by the caller once they are committed. */
+    written: Map<string, CachedConversationState>,
     receivedAtGiven?: string,
   ): Promise<MessageResult[]> {
     const accounts = facts.accounts;
@@ -282,8 +304,9 @@ export class IngestService {
       let conv = states.get(m.conversationId);
       if (!conv) {
         const record = conversations.get(m.conversationId);
-        const state = record ? (JSON.parse(record.state) as GroomingState) : this.detector.init();
-        const scoresBefore = this.detector.scores(state).participants;
+        const cached = record ? this.stateCache.take(cacheKey(tenantId, m.conversationId), record.state) : undefined;
+        const state = cached?.state ?? (record ? (JSON.parse(record.state) as GroomingState) : this.detector.init());
+        const scoresBefore = cached?.scores ?? this.detector.scores(state).participants;
         conv = { record, state, seen: new Set<string>(), scoresBefore };
         states.set(m.conversationId, conv);
       }
@@ -400,9 +423,11 @@ export class IngestService {
       // Scores only (no explanations): this runs for every conversation the batch touched.
       const assessment = this.detector.scores(conv.state);
       const alertId = conv.record?.alertId ?? alerts.find((a) => a.conversationId === id)?.id ?? null;
+      const json = JSON.stringify(conv.state);
+      written.set(cacheKey(tenantId, id), { json, state: conv.state, scores: assessment.participants });
       records.push({
         id,
-        state: JSON.stringify(conv.state),
+        state: json,
         messages: conv.state.n,
         score: assessment.score,
         alertId,
