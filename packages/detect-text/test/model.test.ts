@@ -18,7 +18,9 @@ import {
   packTextWeights,
   rawLogit,
   topWeights,
+  type GroomingModel,
 } from '../src/index.js';
+import { COMBINATION } from '../src/tactics.js';
 
 describe('committed model', () => {
   it('is trained, small, and decodes', () => {
@@ -67,6 +69,38 @@ describe('committed platform text model', () => {
     // Two adults, or no platform ages (research data): identical to the research model alone.
     expect(score(withPlatform, [35, 31])).toBeCloseTo(score(without, [35, 31]), 9);
     expect(score(withPlatform, [undefined, undefined])).toBeCloseTo(score(without, [undefined, undefined]), 9);
+  });
+});
+
+describe('platform text model bounds', () => {
+  // The adult's current risk straight from the detector's state: unrounded, and before the alert
+  // policy's persistence and caps (which differ with and without the platform model).
+  const adultRisk = (model: GroomingModel): number => {
+    const d = createGroomingDetector({ model });
+    let state = d.init();
+    const lines: [string, string][] = [
+      ['a', 'you are so easy to talk to, way more than people my age'],
+      ['b', 'lol thanks'],
+      ['a', 'this can just be our thing ok, dont tell your parents'],
+      ['a', 'are they home right now?'],
+    ];
+    lines.forEach(([from, text], index) => {
+      state = d.step(state, { from, text }, index === 0 ? { index, participants: [{ id: 'a', age: 35 }, { id: 'b', age: 12 }] } : { index }).state;
+    });
+    return state.participants['p:a']?.risk ?? NaN;
+  };
+  const logit = (p: number): number => Math.log(p / (1 - p));
+
+  it('may lower an adult\'s risk by at most the floor, however strongly its text says benign', () => {
+    const model = defaultModel();
+    const platform = model.platform;
+    if (!platform) throw new Error('no platform model');
+    const { platform: _p, ...research } = model;
+    const vetoing = adultRisk({ ...model, platform: { ...platform, shift: platform.shift - 1000 } });
+    const alone = adultRisk(research);
+    expect(logit(alone) - logit(vetoing)).toBeCloseTo(COMBINATION.platformTextFloor, 6);
+    // ...and raises it without bound when its text says grooming.
+    expect(logit(adultRisk({ ...model, platform: { ...platform, shift: platform.shift + 10 } })) - logit(alone)).toBeGreaterThan(COMBINATION.platformTextFloor);
   });
 });
 
