@@ -7,6 +7,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { IngestService, type IncomingMessage, type MessageResult } from '../src/services/ingest-service.js';
+import { ConversationStateCache } from '../src/services/state-cache.js';
+import { createGroomingDetector } from '@safeguard/detect-text';
 import { auth, birthDateFor, createTestServer, type TestServer, type TestTenant } from './harness.js';
 
 const LINES = [
@@ -148,5 +150,35 @@ describe('ingest conversation-state cache', () => {
     const expected = await reference.ingest(referenceTenant, next, at);
     expect(retried.map((r) => r.index)).toEqual([6, 7]);
     expect(comparable(retried)).toEqual(comparable(expected));
+  });
+});
+
+describe('ConversationStateCache', () => {
+  const entry = (n: number) => {
+    const state = { ...createGroomingDetector().init(), n };
+    return { json: JSON.stringify(state), state, scores: new Map<string, number>() };
+  };
+
+  it('hands a state out once, only for the exact JSON it was committed with', () => {
+    const cache = new ConversationStateCache(10);
+    const a = entry(3);
+    cache.putCommitted(new Map([['t\u0000a', a]]));
+    expect(cache.take('t\u0000a', JSON.stringify({ ...a.state, n: 4 }))).toBeUndefined();
+    // A mismatch drops the entry too: it is stale.
+    expect(cache.size).toBe(0);
+    cache.putCommitted(new Map([['t\u0000a', a]]));
+    expect(cache.take('t\u0000a', a.json)?.state).toBe(a.state);
+    expect(cache.take('t\u0000a', a.json)).toBeUndefined();
+  });
+
+  it('stays within its bound, dropping the least recently stored', () => {
+    const cache = new ConversationStateCache(3);
+    for (let i = 0; i < 5; i += 1) cache.putCommitted(new Map([[`c${i}`, entry(i)]]));
+    expect(cache.size).toBe(3);
+    expect(cache.take('c0', entry(0).json)).toBeUndefined();
+    expect(cache.take('c4', entry(4).json)?.state.n).toBe(4);
+    const none = new ConversationStateCache(0);
+    none.putCommitted(new Map([['c', entry(1)]]));
+    expect(none.size).toBe(0);
   });
 });

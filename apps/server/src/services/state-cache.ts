@@ -54,11 +54,6 @@ export class ConversationStateCache {
     }
   }
 
-  /** Forgets a conversation (its state was written without going through the cache). */
-  forget(key: string): void {
-    this.entries.delete(key);
-  }
-
   get size(): number {
     return this.entries.size;
   }
