@@ -3,12 +3,13 @@
 // or tuned on:
 //  1. the held-out ~25% of shared/data/grooming/train.jsonl (same grouped split as training):
 //     PJ at author level (PAN 2012 problem 1 style), VTPAN at segment level;
-//  2. eval/modern-synthetic.jsonl, the project's own modern conversations.
+//  2. eval/*.jsonl, the project's own modern conversations and the independent sets;
+//  3. validation/*.jsonl, two author batches never trained on (used once to choose a model).
 // Prints aggregate metrics only (never message text). --json prints the report as JSON.
 // When the shared data set is absent, part 1 is skipped with a clear message.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { dataPath, readDataset, loadPackage, toConversation, MODERN_EVAL_SETS, MODERN_DEV, fmt } from './lib.mjs';
+import { dataPath, readDataset, loadPackage, toConversation, MODERN_EVAL_SETS, MODERN_DEV, MODERN_VALIDATION, fmt } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const dt = await loadPackage();
@@ -119,6 +120,11 @@ if (argv.includes('--dev')) {
   for (const file of MODERN_EVAL_SETS()) {
     const name = basename(file, '.jsonl');
     report.modern[name] = modernSection([file], `Evaluation set ${name} (never trained or tuned on)`);
+  }
+  report.validation = {};
+  for (const file of MODERN_VALIDATION()) {
+    const name = basename(file, '.jsonl');
+    report.validation[name] = modernSection([file], `Validation batch ${name} (never trained on; chose between two platform models)`);
   }
 }
 if (argv.includes('--json')) console.log(JSON.stringify(report, null, 2));

@@ -13,6 +13,14 @@ export const MODERN_EVAL_SETS = () => {
   const dir = join(packageRoot, 'eval');
   return readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort((a, b) => (a === 'modern-synthetic.jsonl' ? -1 : b === 'modern-synthetic.jsonl' ? 1 : a.localeCompare(b))).map((f) => join(dir, f));
 };
+/**
+ * Validation batches: written with training briefs by two further authors, never trained on;
+ * scored once to choose between the platform model with and without them (docs/detection.md).
+ */
+export const MODERN_VALIDATION = () => {
+  const dir = join(packageRoot, 'validation');
+  return readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(dir, f));
+};
 /** The development sets: written for tuning, separate from the evaluation set. */
 export const MODERN_DEV = () => {
   const dir = join(packageRoot, 'test', 'fixtures');

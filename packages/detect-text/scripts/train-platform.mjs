@@ -8,7 +8,7 @@
 // child from the other adults who talk to children (parents, relatives, coaches, tutors).
 //
 // Data: packages/detect-text/data/modern-train-*.jsonl and test/fixtures/modern-dev*.jsonl, grouped
-// by author batch. Never the evaluation sets in eval/.
+// by author batch. Never the evaluation sets in eval/ or the validation batches in validation/.
 // Examples: every platform adult in a conversation with a child, at its 2nd, 4th and 8th message and
 // at its last; label = the adult is the annotated suspect. Hashed word 1-2-grams (the research
 // model's features), text only.

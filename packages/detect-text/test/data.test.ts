@@ -2,10 +2,10 @@
  * Quality on data the model never saw, as regression guards (aggregates only; never prints text):
  * - the held-out split of shared/data/grooming/train.jsonl (skipped, with a message, when the
  *   shared data set is absent);
- * - the two modern evaluation sets in eval/ (always present).
+ * - the modern evaluation sets in eval/ and the validation batches in validation/ (always present).
  * Floors are the measured results rounded down, so a change that makes detection worse fails.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateResults, groupRecords, isHeldOut, parseConversationLine, scoreConversation, type LabelledResult } from '../src/index.js';
@@ -103,5 +103,43 @@ describe.each(EVAL_SETS)('evaluation set $file (never trained or tuned on)', ({ 
     expect(ranked / groomers).toBeGreaterThanOrEqual(floors.ranked);
     expect(m.latency.medianFromEscalation ?? 99).toBeLessThanOrEqual(floors.latency);
     expect(m.recall ?? 0).toBeGreaterThanOrEqual(floors.recall);
+  });
+});
+
+// Two author batches written with training briefs and kept out of training (docs/detection.md, run
+// 13): they must stay out of it, and the shipped model's results on them are guarded like the sets'.
+describe('validation batches (never trained on)', () => {
+  const root = join(import.meta.dirname, '..');
+  const idsIn = (dir: string, pattern: RegExp): Set<string> =>
+    new Set(
+      readdirSync(dir)
+        .filter((f) => pattern.test(f))
+        .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.trim()))
+        .map((l) => (JSON.parse(l) as { id: string }).id),
+    );
+
+  it('share no conversation with the training or development data', () => {
+    const validation = idsIn(join(root, 'validation'), /\.jsonl$/);
+    expect(validation.size).toBe(120);
+    const training = new Set([...idsIn(join(root, 'data'), /\.jsonl$/), ...idsIn(join(root, 'test', 'fixtures'), /^modern-dev.*\.jsonl$/)]);
+    for (const id of validation) expect(training.has(id)).toBe(false);
+  });
+
+  it.each([
+    { file: 'modern-validation-family.jsonl', recall: 0.7, maxFpr: 0.05 },
+    { file: 'modern-validation-voices.jsonl', recall: 0.9, maxFpr: 0.05 },
+  ])('$file: recall and false positives at least as measured', ({ file, recall, maxFpr }) => {
+    const results: LabelledResult[] = readFileSync(join(root, 'validation', file), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((line) => {
+        const p = parseConversationLine(line);
+        if (!p.ok) throw new Error(p.error);
+        const s = scoreConversation(p.value);
+        return { label: p.value.truth.label === 'grooming', score: s.score, alert: s.alert, alertAt: s.alert_at, alertFrom: p.value.truth.alertFrom ?? null, source: 'validation' };
+      });
+    const m = evaluateResults(results).overall;
+    expect(m.recall ?? 0).toBeGreaterThanOrEqual(recall);
+    expect(m.fpr ?? 1).toBeLessThanOrEqual(maxFpr);
   });
 });
