@@ -46,7 +46,7 @@ describe.skipIf(!haveData)('held-out split of the real data set', () => {
 });
 
 // Evaluation sets with platform ages, never trained or tuned on: the project's own (written by the
-// engineer who wrote the lexicon) and four independent ones, each by a different author who never
+// engineer who wrote the lexicon) and five independent ones, each by a different author who never
 // saw the lexicon, the code or the other sets (docs/detection.md reports every run of each).
 // Floors are the measured results rounded down (FPR: the 5% bound).
 interface Floors { rocAuc: number; maxFpr: number; ranked: number; recall: number; latency: number }
@@ -57,6 +57,8 @@ const EVAL_SETS: { file: string; source: string; floors: Floors }[] = [
   { file: 'modern-independent-2.jsonl', source: 'synthetic-independent-2', floors: { rocAuc: 0.97, maxFpr: 0.1, ranked: 0.95, recall: 0.92, latency: 5 } },
   { file: 'modern-independent-3.jsonl', source: 'synthetic-independent-3', floors: { rocAuc: 0.99, maxFpr: 0.05, ranked: 0.95, recall: 0.97, latency: 5 } },
   { file: 'modern-independent-4.jsonl', source: 'synthetic-independent-4', floors: { rocAuc: 0.99, maxFpr: 0.05, ranked: 0.95, recall: 0.94, latency: 5 } },
+  // Below the 0.9 recall on this set (35 of 40, at no false alert): reported in docs/detection.md.
+  { file: 'modern-independent-5.jsonl', source: 'synthetic-independent-5', floors: { rocAuc: 0.99, maxFpr: 0.05, ranked: 0.95, recall: 0.87, latency: 5 } },
 ];
 
 describe.each(EVAL_SETS)('evaluation set $file (never trained or tuned on)', ({ file, source, floors }) => {
