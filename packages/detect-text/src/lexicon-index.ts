@@ -28,17 +28,21 @@ export interface LexiconIndex {
   readonly rest: readonly (RegExp | null)[];
 }
 
+/** Index just past the pattern token at `i`: an escape and a character class are one token each. */
+function nextToken(src: string, i: number): number {
+  if (src[i] === '\\') return i + 2;
+  if (src[i] !== '[') return i + 1;
+  let j = i + 1;
+  while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
+  return j + 1;
+}
+
 /** Index just past the group opening at `start`, honouring escapes and character classes; -1 if unbalanced. */
 function groupEnd(src: string, start: number): number {
   let depth = 0;
-  for (let i = start; i < src.length; i += 1) {
-    const c = src[i];
-    if (c === '\\') i += 1;
-    else if (c === '[') {
-      i += 1;
-      while (i < src.length && src[i] !== ']') i += src[i] === '\\' ? 2 : 1;
-    } else if (c === '(') depth += 1;
-    else if (c === ')') {
+  for (let i = start; i < src.length; i = nextToken(src, i)) {
+    if (src[i] === '(') depth += 1;
+    else if (src[i] === ')') {
       depth -= 1;
       if (depth === 0) return i + 1;
     }
@@ -51,13 +55,9 @@ function branches(body: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let from = 0;
-  for (let i = 0; i < body.length; i += 1) {
+  for (let i = 0; i < body.length; i = nextToken(body, i)) {
     const c = body[i];
-    if (c === '\\') i += 1;
-    else if (c === '[') {
-      i += 1;
-      while (i < body.length && body[i] !== ']') i += body[i] === '\\' ? 2 : 1;
-    } else if (c === '(') depth += 1;
+    if (c === '(') depth += 1;
     else if (c === ')') depth -= 1;
     else if (c === '|' && depth === 0) {
       out.push(body.slice(from, i));
